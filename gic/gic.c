@@ -1,0 +1,50 @@
+#include "gic/gic.h"
+#include "arm/sysreg.h"
+#include "platform.h"
+
+#define GICD_CTLR 0x000
+#define GICD_TYPER 0x004
+#define GICD_ICENABLER 0x180
+#define GICD_ICPENDR 0x280
+#define GICD_IPRIORITYR 0x400
+#define GICC_CTLR 0x000
+#define GICC_PMR 0x004
+#define GICC_BPR 0x008
+#define GICC_IAR 0x00c
+#define GICC_EOIR 0x010
+#define GICC_DIR 0x1000
+#define GICC_CTLR_ENABLE 1u
+#define GICC_CTLR_EOIMODE (1u << 9)
+
+uintptr_t gic_base;
+
+static uintptr_t gicd(uint32_t off) { return gic_base + GICD_OFFSET + off; }
+static uintptr_t gicc(uint32_t off) { return gic_base + GICC_OFFSET + off; }
+
+unsigned gic_lines(void) { return 32 * ((mmio_read32(gicd(GICD_TYPER)) & 0x1f) + 1); }
+unsigned gic_cpu_count(void) { return ((mmio_read32(gicd(GICD_TYPER)) >> 5) & 7) + 1; }
+
+void gic_dist_init(void)
+{
+	unsigned lines = gic_lines();
+
+	mmio_write32(gicd(GICD_CTLR), 0);
+	for (unsigned i = 32; i < lines; i += 32) {
+		mmio_write32(gicd(GICD_ICENABLER + i / 8), ~0u);
+		mmio_write32(gicd(GICD_ICPENDR + i / 8), ~0u);
+	}
+	mmio_write32(gicd(GICD_CTLR), 1);
+}
+
+void gic_cpu_init(void)
+{
+	/* Banked SGI/PPI state of this CPU: all off until a user asks for one. */
+	mmio_write32(gicd(GICD_ICENABLER), ~0u);
+	mmio_write32(gicc(GICC_PMR), 0xff);
+	mmio_write32(gicc(GICC_BPR), 0);
+	mmio_write32(gicc(GICC_CTLR), GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);
+}
+
+uint32_t gic_ack(void) { return mmio_read32(gicc(GICC_IAR)); }
+void gic_eoi(uint32_t iar) { mmio_write32(gicc(GICC_EOIR), iar); }
+void gic_deactivate(uint32_t iar) { mmio_write32(gicc(GICC_DIR), iar); }

@@ -1,0 +1,57 @@
+/* The hypervisor proper, on CPU 0: banner, the VM the runner asked for, and run it. */
+#include "arm/sysreg.h"
+#include "bootdesc.h"
+#include "drivers/vexpress_sysreg.h"
+#include "gic/gic.h"
+#include "hyp/log.h"
+#include "hyp/page_pool.h"
+#include "hyp/pcpu.h"
+#include "hyp/vm.h"
+
+#ifndef HYP_BUILD_ID
+#define HYP_BUILD_ID "unknown"
+#endif
+
+extern char __hyp_start[], __hyp_end[], hyp_stacks[];
+
+static struct vm vm0;
+
+/* Secondaries come up in microseconds; give them 100 ms of counter time. */
+static void wait_for_secondaries(unsigned expected)
+{
+	uint64_t freq = read_CNTFRQ(), start = read_CNTPCT();
+
+	while (pcpu_online_count() < expected && read_CNTPCT() - start < freq / 10)
+		wfe();
+}
+
+static void banner(unsigned present)
+{
+	console_printf("\n=== hyp %s: ARMv7-A Hyp-mode hypervisor (Cortex-A15, Versatile Express) ===\n",
+		       HYP_BUILD_ID);
+	console_printf("CPUs: %u of %u online in Hyp mode; MIDR %08x; CNTFRQ %u Hz\n", pcpu_online_count(),
+		       present, read_MIDR(), read_CNTFRQ());
+	console_printf("GIC: base %08x, %u interrupt lines\n", (unsigned)gic_base, gic_lines());
+	console_printf("Host physical map:\n");
+	console_printf("  %08x-%08x  hypervisor image + BSS (stacks at %08x, %u KiB per CPU)\n",
+		       (unsigned)__hyp_start, (unsigned)__hyp_end - 1, (unsigned)hyp_stacks, HYP_STACK_SIZE / 1024);
+	console_printf("  %08x-%08x  boot descriptor\n", BOOTDESC_PA, BOOTDESC_PA + PAGE_SIZE - 1);
+	console_printf("  %08x-...       guest RAM\n", GUEST_RAM_PA);
+	console_printf("  stage-2 table pool: %u pages free\n", page_pool_free());
+}
+
+void hyp_main(void)
+{
+	const struct bootdesc *bd = (const struct bootdesc *)BOOTDESC_PA;
+	unsigned present = gic_cpu_count();
+
+	wait_for_secondaries(present);
+	banner(present);
+	if (vm_create(&vm0, bd, pcpu_online_count())) {
+		console_printf("hyp: no VM to run; powering off\n");
+		vexpress_power_off();
+	}
+	vm_print_map(&vm0);
+	console_printf("=== starting guest ===\n");
+	vcpu_run(&vm0.vcpus[0]);
+}

@@ -1,0 +1,57 @@
+/* vCPU lifecycle: reset to the boot protocol's state, and the run loop. */
+#include <stddef.h>
+#include <string.h>
+
+#include "arm/psr.h"
+#include "arm/sysreg.h"
+#include "hyp/pcpu.h"
+#include "hyp/vm.h"
+
+_Static_assert(offsetof(struct vcpu, hyp_sp) == VCPU_OFF_HYP_SP, "entry.S layout");
+_Static_assert(offsetof(struct vcpu, gpr) == VCPU_OFF_GPR, "entry.S layout");
+_Static_assert(offsetof(struct vcpu, lr_usr) == VCPU_OFF_LR_USR, "entry.S layout");
+_Static_assert(offsetof(struct vcpu_banked, spsr_hyp) == 22 * 4, "vcpu_ctx.S layout");
+_Static_assert(offsetof(struct vcpu_vfp, fpscr) == 32 * 8, "vcpu_ctx.S layout");
+
+/* Cortex-A15 SCTLR reset value: MMU, caches and alignment checks off, low vectors. */
+#define SCTLR_RESET 0x00c50078u
+
+void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2)
+{
+	memset(v->gpr, 0, sizeof(v->gpr));
+	v->lr_usr = 0;
+	memset(&v->ctx, 0, sizeof(v->ctx));
+	v->gpr[0] = r0;
+	v->gpr[1] = r1;
+	v->gpr[2] = r2;
+	v->ctx.banked.elr_hyp = entry;
+	v->ctx.banked.spsr_hyp = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F;
+	v->ctx.cp15.sctlr = SCTLR_RESET;
+}
+
+/* What this CPU must hold while it runs a vCPU of `vm`. */
+static void vm_enter_cpu(struct vcpu *v)
+{
+	write_VTCR(stage2_vtcr());
+	write_VTTBR(stage2_vttbr(&v->vm->s2));
+	write_VMPIDR(v->vmpidr);
+	write_VPIDR(read_MIDR());
+	isb();
+	tlbi_nsnh_all();
+	dsb();
+	/* VM: stage 2 on; SWIO; FMO/IMO/AMO: physical FIQ/IRQ/aborts come to Hyp; TWI: a
+	 * guest WFI traps; TSC: SMC traps (PSCI may come that way too). WFE is left alone:
+	 * with one vCPU per CPU, a spinning guest loses nothing to itself. */
+	write_HCR((1u << 0) | (1u << 1) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 13) | (1u << 19));
+	isb();
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	write_HTPIDR((uint32_t)v); /* for the panic dump */
+	this_pcpu()->vcpu = v;
+	vm_enter_cpu(v);
+	vcpu_ctx_load(v);
+	for (;;)
+		vcpu_handle_exit(v, guest_enter(v));
+}

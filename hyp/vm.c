@@ -1,0 +1,102 @@
+/* VM creation: check what the runner asked for, build the whole stage-2 map, register
+ * the emulated devices, reset the boot vCPU. */
+#include <errno.h>
+#include <string.h>
+
+#include "bootdesc.h"
+#include "hyp/hvc_abi.h"
+#include "hyp/log.h"
+#include "hyp/page_pool.h"
+#include "hyp/testdev.h"
+#include "hyp/vm.h"
+
+static struct testdev testdev;
+static uint8_t next_vmid = 1;
+
+static bool in_ram(const struct vm *vm, uint32_t ipa) { return ipa - vm->ram_ipa < vm->ram_size; }
+
+static int check_bootdesc(const struct bootdesc *bd, unsigned nr_cpus)
+{
+	uint64_t host_end = (uint64_t)HYP_PA + bd->host_mem;
+
+	if (bd->magic != BOOTDESC_MAGIC) {
+		log_err("no guest to run: no boot descriptor at %#x (magic %08x). Start the hypervisor with scripts/run-guest, which loads the guest and writes it.\n",
+			BOOTDESC_PA, bd->magic);
+		return -ENOENT;
+	}
+	if (bd->version != BOOTDESC_VERSION) {
+		log_err("boot descriptor version %u, this hypervisor reads version %u\n", bd->version,
+			BOOTDESC_VERSION);
+		return -EINVAL;
+	}
+	if (bd->guest_mem < 0x100000 || (bd->guest_mem & (PAGE_SIZE - 1)) ||
+	    (uint64_t)GUEST_RAM_PA + bd->guest_mem > host_end) {
+		log_err("guest RAM of %#x bytes does not fit: host RAM ends at %#llx, guest RAM starts at %#x (min 1 MiB, 4 KiB multiple)\n",
+			bd->guest_mem, host_end, GUEST_RAM_PA);
+		return -E2BIG;
+	}
+	if (bd->vcpus == 0 || bd->vcpus > nr_cpus) {
+		log_err("%u vCPUs asked for, %u physical CPUs online (one vCPU per CPU)\n", bd->vcpus, nr_cpus);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
+{
+	int err;
+
+	memset(vm, 0, sizeof(*vm));
+	err = check_bootdesc(bd, nr_cpus);
+	if (err)
+		return err;
+	vm->vmid = next_vmid++;
+	vm->nr_vcpus = bd->vcpus;
+	vm->ram_ipa = GUEST_RAM_IPA;
+	vm->ram_pa = GUEST_RAM_PA;
+	vm->ram_size = bd->guest_mem;
+	vm->entry_ipa = bd->entry_ipa;
+	vm->dtb_ipa = bd->dtb_ipa;
+	if (!in_ram(vm, vm->entry_ipa) || (vm->dtb_ipa && !in_ram(vm, vm->dtb_ipa))) {
+		log_err("guest entry %#x or DTB %#x outside guest RAM [%#x, +%#x)\n", vm->entry_ipa,
+			vm->dtb_ipa, vm->ram_ipa, vm->ram_size);
+		return -EINVAL;
+	}
+
+	err = stage2_init(&vm->s2, &hyp_page_pool, vm->vmid);
+	if (!err)
+		err = stage2_map(&vm->s2, vm->ram_ipa, vm->ram_pa, vm->ram_size, S2_NORMAL);
+	/* The console UART is passed through (the hypervisor's own log shares it). */
+	if (!err)
+		err = stage2_map(&vm->s2, UART0_PA, UART0_PA, PAGE_SIZE, S2_DEVICE);
+	if (err) {
+		log_err("building the stage-2 tables failed: %d\n", err);
+		return err;
+	}
+	err = mmio_register(&vm->mmio, TESTDEV_IPA, TESTDEV_SIZE, &testdev_ops, &testdev, "testdev");
+	if (err)
+		return err;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		v->vm = vm;
+		v->id = i;
+		v->vmpidr = (1u << 31) | i; /* multiprocessor format, cluster 0, CPU i */
+	}
+	vcpu_reset(&vm->vcpus[0], vm->entry_ipa, 0, 0xffffffffu, vm->dtb_ipa);
+	return 0;
+}
+
+void vm_print_map(const struct vm *vm)
+{
+	console_printf("VM %u guest-physical map (%u vCPU%s, stage-2: %u table pages):\n", vm->vmid,
+		       vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "", vm->s2.pages);
+	console_printf("  %08x-%08x  RAM -> PA %08x\n", vm->ram_ipa, vm->ram_ipa + vm->ram_size - 1, vm->ram_pa);
+	console_printf("  %08x-%08x  UART0 (PL011, passed through)\n", UART0_PA, UART0_PA + PAGE_SIZE - 1);
+	for (unsigned i = 0; i < vm->mmio.count; i++) {
+		const struct mmio_region *r = &vm->mmio.r[i];
+		console_printf("  %08x-%08x  %s (emulated)\n", r->base, r->base + r->size - 1, r->name);
+	}
+	console_printf("  everything else: data/prefetch abort\n");
+	console_printf("  entry %08x, r2 (DTB) %08x\n", vm->entry_ipa, vm->dtb_ipa);
+}

@@ -1,0 +1,8 @@
+#ifndef HYP_HVC_H
+#define HYP_HVC_H
+#include "hyp/vcpu.h"
+/* Serve the SMCCC call in the vCPU's r0-r3 (from HVC, or SMC trapped by HCR.TSC). */
+void hvc_dispatch(struct vcpu *v);
+/* PSCI: returns 1 and sets r0-r3 if fid is a PSCI function, else 0. */
+int psci_call(struct vcpu *v, uint32_t fid);
+#endif

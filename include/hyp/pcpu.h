@@ -1,0 +1,23 @@
+/* Per-physical-CPU state. */
+#ifndef HYP_PCPU_H
+#define HYP_PCPU_H
+
+#include <stdbool.h>
+#include "platform.h"
+#include "arm/sysreg.h"
+
+struct vcpu;
+
+struct pcpu {
+	unsigned id;
+	volatile bool online;     /* reached the hypervisor in Hyp mode, MMU on */
+	struct vcpu *volatile vcpu; /* the vCPU this CPU runs, once assigned */
+};
+
+extern struct pcpu pcpus[MAX_CPUS];
+
+static inline unsigned this_cpu_id(void) { return read_MPIDR() & 0xff; }
+static inline struct pcpu *this_pcpu(void) { return &pcpus[this_cpu_id()]; }
+unsigned pcpu_online_count(void);
+
+#endif

@@ -1,0 +1,89 @@
+/* A virtual CPU: every register the guest can see.
+ *
+ * r0-r12 and LR_usr (which Hyp mode shares) are saved on every trap straight into
+ * `gpr` and `lr_usr` (hyp/entry.S). The rest - banked
+ * registers, PL1 CP15 state and VFP - stays in the hardware while the vCPU owns its
+ * physical CPU (one vCPU per CPU, no migration), so the trap path never touches it;
+ * vcpu_ctx_save/vcpu_ctx_load move it to and from `ctx` when the hypervisor needs it
+ * in memory (reset, panic dump, snapshot, context check). */
+#ifndef HYP_VCPU_H
+#define HYP_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+
+/* Banked core registers (the order is the one hyp/vcpu_ctx.S uses). LR_usr is not
+ * here: Hyp mode shares it, so the trap path saves it with r0-r12. */
+struct vcpu_banked {
+	uint32_t sp_usr;
+	uint32_t sp_svc, lr_svc, spsr_svc;
+	uint32_t sp_abt, lr_abt, spsr_abt;
+	uint32_t sp_und, lr_und, spsr_und;
+	uint32_t sp_irq, lr_irq, spsr_irq;
+	uint32_t r8_fiq, r9_fiq, r10_fiq, r11_fiq, r12_fiq, sp_fiq, lr_fiq, spsr_fiq;
+	uint32_t elr_hyp, spsr_hyp; /* guest PC and CPSR */
+};
+
+/* The PL1 CP15 state a Linux guest programs. */
+struct vcpu_cp15 {
+	uint32_t sctlr, actlr, cpacr, ttbcr, dacr;
+	uint32_t dfsr, ifsr, adfsr, aifsr, dfar, ifar;
+	uint32_t prrr, nmrr, amair0, amair1, vbar, contextidr;
+	uint32_t tpidrurw, tpidruro, tpidrprw, csselr, cntkctl;
+	uint64_t ttbr0, ttbr1, par;
+};
+
+struct vcpu_vfp {
+	uint64_t d[32];
+	uint32_t fpscr, fpexc;
+};
+
+struct vcpu_ctx {
+	struct vcpu_banked banked;
+	struct vcpu_cp15 cp15;
+	struct vcpu_vfp vfp;
+};
+
+#include "hyp/vcpu_offsets.h" /* EXIT_TRAP, EXIT_IRQ, EXIT_FIQ */
+
+struct vcpu_stats {
+	uint32_t exits, hvc, smc, wfi, wfe, mmio, dabt_injected, pabt_injected, undef_injected, irq;
+};
+
+struct vcpu {
+	uint32_t hyp_sp;  /* offset 0: the Hyp stack to return to on a trap */
+	uint32_t gpr[13]; /* offset 4: r0-r12 (r8-r12 of every mode but FIQ) */
+	uint32_t lr_usr;  /* offset 56: LR of User and System modes */
+	struct vcpu_ctx ctx;
+	struct vm *vm;
+	unsigned id;
+	uint32_t vmpidr;
+	struct vcpu_stats stats;
+};
+
+
+/* hyp/entry.S: run the guest until it traps; returns an enum vcpu_exit. */
+unsigned guest_enter(struct vcpu *v);
+
+/* hyp/vcpu_ctx.S and hyp/vcpu_cp15.c */
+void vcpu_banked_save(struct vcpu_banked *b);
+void vcpu_banked_load(const struct vcpu_banked *b);
+void vcpu_vfp_save(struct vcpu_vfp *f);
+void vcpu_vfp_load(const struct vcpu_vfp *f);
+void vcpu_cp15_save(struct vcpu_cp15 *c);
+void vcpu_cp15_load(const struct vcpu_cp15 *c);
+void vcpu_ctx_save(struct vcpu *v);
+void vcpu_ctx_load(const struct vcpu *v);
+
+/* Guest register n (0-15) as the guest's current mode sees it. */
+uint32_t vcpu_reg_read(struct vcpu *v, unsigned n);
+void vcpu_reg_write(struct vcpu *v, unsigned n, uint32_t val);
+
+/* Put the vCPU in the Linux boot state: SVC, MMU off, r0=0, r1=~0, r2=dtb. */
+void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2);
+void vcpu_run(struct vcpu *v) __attribute__((noreturn));
+void vcpu_handle_exit(struct vcpu *v, unsigned exit);
+
+#endif
