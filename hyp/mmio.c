@@ -48,10 +48,12 @@ int mmio_access(const struct mmio_bus *bus, struct vcpu *v, uint32_t ipa, unsign
 	const struct mmio_region *r = mmio_find(bus, ipa);
 	uint32_t off;
 
-	/* An access straddling the end of a region is not the region's. */
-	if (!r || (ipa - r->base) + len > r->size)
+	if (!r)
 		return -ENOENT;
 	off = ipa - r->base;
+	/* An access straddling the end of a region is not the region's. */
+	if (len > r->size - off)
+		return -ENOENT;
 	if (write)
 		return r->ops->write ? r->ops->write(r->dev, v, off, len, *data) : 0;
 	*data = 0;

@@ -69,16 +69,13 @@ static int range_is_free(const struct stage2 *s2, uint64_t ipa, uint64_t size)
 	return 1;
 }
 
-int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum s2_mem type)
+/* One pass over [ipa, ipa+size): with write=0 it only creates the tables the range needs
+ * (the one step that can fail), with write=1 it fills in the leaves (which cannot fail).
+ * Both passes make the same block-or-pages choice, so a failed allocation leaves every
+ * mapping as it was. */
+static int map_pass(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attrs,
+		    int write)
 {
-	uint64_t attrs = leaf_attrs(type);
-
-	if (size == 0 || ((ipa | pa | size) & (SZ_4K - 1)) || ipa >= S2_IPA_LIMIT ||
-	    size > S2_IPA_LIMIT - ipa || pa >= S2_PA_LIMIT || size > S2_PA_LIMIT - pa)
-		return -EINVAL;
-	if (!range_is_free(s2, ipa, size))
-		return -EEXIST;
-
 	while (size) {
 		uint64_t *l1e = &s2->l1[ipa >> 30], *l2, *l2e, *l3;
 
@@ -87,7 +84,8 @@ int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum
 			return -ENOMEM;
 		l2e = &l2[(ipa >> 21) & 511];
 		if (!(*l2e & S2_VALID) && !((ipa | pa) & (SZ_2M - 1)) && size >= SZ_2M) {
-			*l2e = pa | attrs | S2_VALID; /* block */
+			if (write)
+				*l2e = pa | attrs | S2_VALID; /* block */
 			ipa += SZ_2M, pa += SZ_2M, size -= SZ_2M;
 			continue;
 		}
@@ -95,11 +93,25 @@ int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum
 		if (!l3)
 			return -ENOMEM;
 		do {
-			l3[(ipa >> 12) & 511] = pa | attrs | S2_VALID | S2_TABLE;
+			if (write)
+				l3[(ipa >> 12) & 511] = pa | attrs | S2_VALID | S2_TABLE;
 			ipa += SZ_4K, pa += SZ_4K, size -= SZ_4K;
 		} while (size && (ipa & (SZ_2M - 1)));
 	}
 	return 0;
+}
+
+int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum s2_mem type)
+{
+	int err;
+
+	if (size == 0 || ((ipa | pa | size) & (SZ_4K - 1)) || ipa >= S2_IPA_LIMIT ||
+	    size > S2_IPA_LIMIT - ipa || pa >= S2_PA_LIMIT || size > S2_PA_LIMIT - pa)
+		return -EINVAL;
+	if (!range_is_free(s2, ipa, size))
+		return -EEXIST;
+	err = map_pass(s2, ipa, pa, size, leaf_attrs(type), 0);
+	return err ? err : map_pass(s2, ipa, pa, size, leaf_attrs(type), 1);
 }
 
 int stage2_lookup(const struct stage2 *s2, uint64_t ipa, uint64_t *pa, enum s2_mem *type,

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Every test: host unit tests (ASan/UBSan), guest tests under the hypervisor in QEMU,
+# and whole-system checks. Each test is one `PASS: name` or `FAIL: name: why` line;
+# the last line is `N passed, N failed`. Exit status 1 if anything failed.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+B="$top/build"
+logs="$B/test-logs"
+mkdir -p "$logs"
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-60}
+. "$here/layout.sh"
+
+passed=0 failed=0
+failures=()
+
+# Count the PASS/FAIL lines of one test program's output; echo them as they are.
+tally() {
+	local line
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case "$line" in
+		PASS:*) passed=$((passed + 1)); echo "$line" ;;
+		FAIL:*) failed=$((failed + 1)); failures+=("$line"); echo "$line" ;;
+		esac
+	done
+}
+fail() { failed=$((failed + 1)); failures+=("FAIL: $*"); echo "FAIL: $*"; }
+pass() { passed=$((passed + 1)); echo "PASS: $*"; }
+
+echo "== host unit tests"
+for t in "$B"/host/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	"$t" >"$logs/$name.log" 2>&1
+	rc=$?
+	tally <"$logs/$name.log"
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL:' "$logs/$name.log"; then
+		fail "host/$name: exited $rc without a FAIL line (crash or sanitizer report, see $logs/$name.log)"
+		tail -20 "$logs/$name.log"
+	fi
+done
+
+echo "== guest tests (QEMU vexpress-a15, under the hypervisor)"
+for bin in "$B"/guest/tests/*.bin; do
+	[ -f "$bin" ] || continue
+	name=$(basename "$bin" .bin)
+	src="$top/guest/tests/$name.c"
+	# A test may ask for runner options with a line `/* run-guest: ARGS */`.
+	args=$(sed -n 's|^/\* run-guest: \(.*\) \*/$|\1|p' "$src" | head -1)
+	# shellcheck disable=SC2086
+	"$here/run-guest" --kernel "$bin" --timeout "$GUEST_TIMEOUT" $args </dev/null >"$logs/guest-$name.log" 2>&1
+	rc=$?
+	tally <"$logs/guest-$name.log"
+	if ! grep -q "^DONE $name" <(tr -d '\r' <"$logs/guest-$name.log"); then
+		case $rc in
+		124) why="timed out after ${GUEST_TIMEOUT}s" ;;
+		3) why="hypervisor panic or refusal" ;;
+		*) why="exited $rc" ;;
+		esac
+		fail "guest/$name: did not finish ($why); last lines of $logs/guest-$name.log:"
+		tail -8 "$logs/guest-$name.log" | sed 's/^/    /'
+	elif [ $rc -ne 0 ]; then
+		fail "guest/$name: QEMU exited $rc after DONE (expected a clean PSCI SYSTEM_OFF)"
+	fi
+done
+
+echo "== system tests"
+# shellcheck source=system-tests.sh
+. "$here/system-tests.sh"
+
+echo
+if [ $failed -gt 0 ]; then
+	echo "Failures:"
+	printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
