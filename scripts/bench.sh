@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# make bench: run the benchmark guest under the hypervisor and natively, both under
+# -icount shift=0,sleep=off (instruction counts repeat exactly), print the table and
+# write it into docs/benchmarks.md between the BENCH-TABLE markers.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+B="$top/build"
+bin="$B/guest/bench/bench.bin"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+"$here/run-guest" --kernel "$bin" --icount --timeout 120 </dev/null >"$out/hyp.log" 2>&1 \
+	|| { echo "bench: the run under the hypervisor failed:"; tail -20 "$out/hyp.log"; exit 1; }
+# Natively: QEMU's own loader, no EL2 (virtualization=off), so the guest is in SVC.
+timeout 120 qemu-system-arm -M vexpress-a15,secure=off,virtualization=off -cpu cortex-a15 -smp 1 \
+	-m 256M -nographic -audiodev none,id=snd0 -no-reboot -icount shift=0,sleep=off \
+	-kernel "$bin" </dev/null >"$out/native.log" 2>&1 \
+	|| { echo "bench: the native run failed:"; tail -20 "$out/native.log"; exit 1; }
+
+value() { tr -d '\r' <"$out/$1.log" | awk -v n="$2" '$1 == "BENCH" && $3 == n { print $4 }'; }
+describe() {
+	case "$1" in
+	hvc-round-trip) echo "HVC round trip (HYP_CALL_VERSION)" ;;
+	mmio-read) echo "MMIO read, emulated (native: device register)" ;;
+	mmio-write) echo "MMIO write, emulated (native: device register)" ;;
+	wfi-trap) echo "WFI trapped and resumed" ;;
+	hvc-full-context-cycle) echo "HVC + full context save/scrub/load/save (VFP incl.)" ;;
+	esac
+}
+table="| operation | under the hypervisor | native |
+|---|---:|---:|"
+for n in hvc-round-trip mmio-read mmio-write wfi-trap hvc-full-context-cycle; do
+	h=$(value hyp "$n")
+	[ -n "$h" ] || { echo "bench: no figure for $n"; cat "$out/hyp.log"; exit 1; }
+	nat=$(value native "$n")
+	table+="
+| $(describe "$n") | $h | ${nat:-n/a} |"
+done
+
+echo "Instructions per operation (QEMU $(qemu-system-arm --version | head -1 | awk '{print $4}'), -icount shift=0,sleep=off):"
+echo "$table"
+
+doc="$top/docs/benchmarks.md"
+if [ -f "$doc" ] && grep -q '<!-- BENCH-TABLE -->' "$doc"; then
+	awk -v t="$table" '
+		/<!-- BENCH-TABLE -->/ { print; print t; skip = 1; next }
+		/<!-- \/BENCH-TABLE -->/ { skip = 0 }
+		!skip' "$doc" >"$out/doc" && cp "$out/doc" "$doc"
+	echo "(written to docs/benchmarks.md)"
+fi
