@@ -40,3 +40,12 @@ demo="$B/guest/demo/demo.bin"
 check_refusal runner-missing-kernel "kernel image.*not found" --kernel "$B/no-such-kernel"
 check_refusal runner-mem-too-large "too large" --kernel "$demo" --mem 4G
 check_refusal runner-bad-dtb "not a flattened device tree" --kernel "$demo" --dtb "$demo"
+
+# A guest that never finishes is stopped by the timeout, with status 124 and a reason.
+out=$("$here/run-guest" --kernel "$B/guest/selftest/hang.bin" --timeout 3 </dev/null 2>&1)
+rc=$?
+if [ $rc -eq 124 ] && grep -q "timeout after 3s" <<<"$out" && grep -q "hang: spinning" <<<"$out"; then
+	pass "system/runner-stops-hanging-guest"
+else
+	fail "system/runner-stops-hanging-guest: rc=$rc, output: $out"
+fi
