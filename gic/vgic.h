@@ -1,0 +1,136 @@
+/* The virtual GICv2: distributor model and list-register selection. Host and target.
+ *
+ * Plain data, single-threaded: every call is made with the VM's vgic lock held. The
+ * model knows nothing of the hardware; the hypervisor moves list-register values
+ * between vgic_flush_lrs/vgic_sync_lrs and GICH, and turns kick() into an IPI. */
+#ifndef GIC_VGIC_H
+#define GIC_VGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VGIC_MAX_VCPUS 8
+#define VGIC_NR_SGIS 16
+#define VGIC_NR_PRIVATE 32
+#define VGIC_MAX_IRQS 1020 /* INTIDs 0..1019; 1020-1023 are special, never interrupts */
+#define VGIC_PRIO_BITS 5
+#define VGIC_PRIO_MASK 0xf8u /* (0xff << (8 - VGIC_PRIO_BITS)) & 0xff */
+#define VGIC_MAX_LRS 16
+#define VGIC_NO_TARGET 0xffffffffu
+
+/* GICH_LRn (GICv2). */
+#define GICH_LR_VIRTUAL_ID_MASK 0x3ffu
+#define GICH_LR_PHYS_ID_SHIFT 10
+#define GICH_LR_PHYS_ID_MASK (0x3ffu << GICH_LR_PHYS_ID_SHIFT)
+#define GICH_LR_PHYS_ID(lr) (((lr) & GICH_LR_PHYS_ID_MASK) >> GICH_LR_PHYS_ID_SHIFT)
+#define GICH_LR_CPUID_SHIFT 10 /* HW=0: source of an SGI */
+#define GICH_LR_CPUID_MASK (7u << GICH_LR_CPUID_SHIFT)
+#define GICH_LR_EOI (1u << 19) /* HW=0: maintenance interrupt when deactivated */
+#define GICH_LR_PRIORITY_SHIFT 23
+#define GICH_LR_PRIORITY_MASK (0x1fu << GICH_LR_PRIORITY_SHIFT)
+#define GICH_LR_PENDING (1u << 28)
+#define GICH_LR_ACTIVE (1u << 29)
+#define GICH_LR_STATE_MASK (3u << 28)
+#define GICH_LR_GRP1 (1u << 30)
+#define GICH_LR_HW (1u << 31)
+
+/* Distributor register offsets. */
+#define GICD_CTLR 0x000
+#define GICD_TYPER 0x004
+#define GICD_IIDR 0x008
+#define GICD_IGROUPR 0x080
+#define GICD_ISENABLER 0x100
+#define GICD_ICENABLER 0x180
+#define GICD_ISPENDR 0x200
+#define GICD_ICPENDR 0x280
+#define GICD_ISACTIVER 0x300
+#define GICD_ICACTIVER 0x380
+#define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICD_ICFGR 0xc00
+#define GICD_SGIR 0xf00
+#define GICD_CPENDSGIR 0xf10
+#define GICD_SPENDSGIR 0xf20
+#define GICD_PIDR4 0xfd0
+#define GICD_SIZE 0x1000
+#define VGIC_IIDR 0x0200143bu /* GIC-400: ProductID 0x02, Revision 1, Implementer ARM (0x43b) */
+
+struct vgic_irq {
+	uint8_t priority;      /* already masked to VGIC_PRIO_MASK */
+	uint8_t targets;       /* SPIs: GICD_ITARGETSR byte */
+	uint8_t sgi_sources;   /* SGIs: bit n = pending from vCPU n */
+	uint8_t active_source; /* SGIs: the source whose instance is active */
+	int8_t lr_vcpu;        /* -1, or the vCPU whose list register holds a copy */
+	uint8_t lr_source;     /* SGIs: source of the pending instance in that LR */
+	uint16_t hwirq;        /* physical INTID when hw */
+	bool group1 : 1;
+	bool enabled : 1;
+	bool pending_latch : 1; /* edge seen, or GICD_ISPENDR written */
+	bool line_level : 1;
+	bool active : 1;
+	bool edge : 1; /* GICD_ICFGR: true = edge-triggered */
+	bool hw : 1;
+	/* The LR copy, for reads while it is out and for folding it back: */
+	bool lr_pending : 1;     /* the flush moved the pending state into the LR */
+	bool lr_stale_pend : 1;  /* pending rewritten since: ignore the LR's pending bit */
+	bool lr_stale_act : 1;   /* active rewritten since: ignore the LR's active bit */
+};
+
+struct vgic_dist {
+	bool enable_grp0, enable_grp1; /* GICD_CTLR bits 0, 1 */
+	unsigned nr_vcpus;
+	unsigned nr_irqs; /* 32 + SPIs, a multiple of 32 up to 1024 */
+	struct vgic_irq priv[VGIC_MAX_VCPUS][VGIC_NR_PRIVATE];
+	struct vgic_irq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
+	/* vCPU `vcpu` must re-run flush: something may now be deliverable to it, or its
+	 * list registers hold a stale copy. May name the caller's own vCPU. */
+	void (*kick)(void *ctx, unsigned vcpu);
+	void *kick_ctx;
+	/* An access the architecture makes RAZ/WI (bad width, alignment, reserved offset).
+	 * Called every time: the callee rate-limits. */
+	void (*log_once)(const char *what, uint32_t off, unsigned len);
+};
+
+/* -EINVAL for 0 or more than VGIC_MAX_VCPUS vCPUs, or nr_irqs not a multiple of 32 in
+ * 32..1024. Reset state per the architecture; kick and log_once are cleared. */
+int vgic_dist_init(struct vgic_dist *d, unsigned nr_vcpus, unsigned nr_irqs);
+
+/* A guest access by vCPU `vcpu` at offset `off` of the distributor frame, value
+ * zero-extended. 0 for every offset inside the 4 KiB frame (bad accesses are RAZ/WI);
+ * -EINVAL for off >= 0x1000, len not 1/2/4, or a vCPU that does not exist. */
+int vgic_dist_read(struct vgic_dist *d, unsigned vcpu, uint32_t off, unsigned len, uint32_t *val);
+int vgic_dist_write(struct vgic_dist *d, unsigned vcpu, uint32_t off, unsigned len, uint32_t val);
+
+/* Injection. `vcpu` selects the bank for INTIDs < 32; out-of-range calls are ignored.
+ * Level-sensitive: the line is `level`. Edge: a rising edge latches pending. */
+void vgic_set_level(struct vgic_dist *d, unsigned vcpu, unsigned intid, bool level);
+/* One event: latches pending (for a level-sensitive interrupt too, like GICD_ISPENDR,
+ * so the event is held until acknowledged rather than lost). */
+void vgic_pulse(struct vgic_dist *d, unsigned vcpu, unsigned intid);
+/* Deliver with the LR HW bit: the guest's deactivation deactivates `hwirq`. */
+void vgic_map_hw(struct vgic_dist *d, unsigned vcpu, unsigned intid, unsigned hwirq);
+
+bool vgic_irq_pending(const struct vgic_irq *irq);
+/* NULL when the INTID or the vCPU does not exist. */
+struct vgic_irq *vgic_get_irq(struct vgic_dist *d, unsigned vcpu, unsigned intid);
+/* Private: `vcpu`. SPI: lowest existing vCPU in targets (vCPU 0 in a uniprocessor VM,
+ * where GICD_ITARGETSR is RAZ/WI), or VGIC_NO_TARGET. */
+unsigned vgic_target_vcpu(const struct vgic_dist *d, const struct vgic_irq *irq, unsigned intid,
+			  unsigned vcpu);
+/* Could flush give `vcpu` a pending interrupt now (for WFI)? Ignores the guest's
+ * priority mask, which lives in GICH_VMCR. */
+bool vgic_has_deliverable(struct vgic_dist *d, unsigned vcpu);
+
+/* Fill lrs[0..nr_lrs) for `vcpu` (entries past the returned count are zeroed);
+ * *more when candidates did not fit. nr_lrs is capped at VGIC_MAX_LRS. The previous
+ * flush's LRs should have been folded back with vgic_sync_lrs; any still out are taken
+ * back as the flush left them, i.e. as if the guest never ran on them. */
+unsigned vgic_flush_lrs(struct vgic_dist *d, unsigned vcpu, uint32_t *lrs, unsigned nr_lrs,
+			bool *more);
+/* Fold back the first n LRs as read from GICH after the guest ran (n = flush's count). */
+void vgic_sync_lrs(struct vgic_dist *d, unsigned vcpu, const uint32_t *lrs, unsigned n);
+
+/* Pending, enabled, and its group enabled in GICD_CTLR: may go into an LR as pending. */
+bool vgic_irq_forwardable(const struct vgic_dist *d, const struct vgic_irq *irq);
+
+#endif

@@ -1,0 +1,448 @@
+/* Random operations on a 4-vCPU, 96-IRQ VGIC: distributor accesses of any offset, width,
+ * value and vCPU, injections, and flush / guest acknowledge and EOI / sync cycles, with
+ * the model's invariants checked after every step. Deterministic (fixed seed); one
+ * PASS/FAIL line per invariant family.
+ *
+ * With -DVGIC_LIBFUZZER the same operations are driven by libFuzzer's bytes and a broken
+ * invariant aborts:
+ *   clang -fsanitize=fuzzer,address,undefined -DVGIC_LIBFUZZER -Iinclude -I. \
+ *         tests/test_vgic_fuzz.c gic/vgic_*.c */
+#define CHECK_SUITE "vgic_fuzz"
+#include "check.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gic/vgic.h"
+
+#define NV 4
+#define NIRQ 96
+#define STEPS 200000
+#define EPOCH 25000 /* a fresh VM every so often, so early states recur */
+
+enum family {
+	F_RETURN,    /* in-frame accesses return 0 */
+	F_READ,      /* a read fits its width and changes nothing */
+	F_ISOLATION, /* an access leaves other vCPUs' private state alone */
+	F_ID,        /* TYPER, IIDR, nr_irqs, nr_vcpus never change */
+	F_PRIO,      /* priorities are masked to the implemented bits */
+	F_RANGES,    /* targets, sources, lr_vcpu, fixed configuration within bounds */
+	F_LR_COUNT,  /* flush uses at most nr_lrs entries and zeroes the rest */
+	F_LR_RANGE,  /* LR contents: existing INTIDs, encoding matches the model */
+	F_LR_UNIQUE, /* an interrupt is in at most one LR of one vCPU, as lr_vcpu says */
+	F_NR
+};
+
+static const char *const family_name[F_NR] = {
+	"return", "read", "isolation", "id", "prio", "ranges", "lr_count", "lr_range", "lr_unique",
+};
+
+struct fz {
+	struct vgic_dist d;
+	uint32_t lrs[NV][VGIC_MAX_LRS];
+	unsigned used[NV];
+	bool running[NV]; /* flushed, not synced yet */
+	uint32_t typer, iidr;
+	/* Randomness: libFuzzer's bytes, or xorshift. */
+	const uint8_t *data;
+	size_t size, pos;
+	uint64_t rng;
+	unsigned long step;
+	/* Coverage, so a run that exercises nothing does not pass quietly. */
+	unsigned long acks, sgi_acks, mores, hw_lrs, kicks;
+};
+
+#ifndef VGIC_LIBFUZZER
+static unsigned long fails[F_NR];
+static char first_fail[F_NR][200];
+#endif
+
+static void fail(const struct fz *f, enum family fam, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+#ifdef VGIC_LIBFUZZER
+	fprintf(stderr, "invariant %s broken at step %lu: %s\n", family_name[fam], f->step, msg);
+	abort();
+#else
+	if (!fails[fam]++)
+		snprintf(first_fail[fam], sizeof(first_fail[fam]), "step %lu: %s", f->step, msg);
+#endif
+}
+
+static uint32_t rnd(struct fz *f, uint32_t n)
+{
+	uint32_t x = 0;
+
+	if (f->data) {
+		/* As few bytes as the range needs, so inputs stay short. */
+		for (uint32_t m = n ? n - 1 : 0xffffffffu; m; m >>= 8)
+			x = x << 8 | (f->pos < f->size ? f->data[f->pos++] : 0);
+	} else {
+		f->rng ^= f->rng << 13;
+		f->rng ^= f->rng >> 7;
+		f->rng ^= f->rng << 17;
+		x = (uint32_t)(f->rng >> 16);
+	}
+	return n ? x % n : x;
+}
+
+static void count_kick(void *ctx, unsigned vcpu)
+{
+	struct fz *f = ctx;
+
+	if (vcpu >= NV)
+		fail(f, F_RANGES, "kick of vCPU %u", vcpu);
+	f->kicks++;
+}
+
+static void ignore_log(const char *what, uint32_t off, unsigned len)
+{
+	(void)what, (void)off, (void)len;
+}
+
+static void vm_reset(struct fz *f)
+{
+	vgic_dist_init(&f->d, NV, NIRQ);
+	f->d.kick = count_kick;
+	f->d.kick_ctx = f;
+	f->d.log_once = ignore_log;
+	memset(f->used, 0, sizeof(f->used));
+	memset(f->running, 0, sizeof(f->running));
+	vgic_dist_read(&f->d, 0, GICD_TYPER, 4, &f->typer);
+	vgic_dist_read(&f->d, 0, GICD_IIDR, 4, &f->iidr);
+	/* A guest turns the distributor on first; random writes may turn it off again. */
+	vgic_dist_write(&f->d, 0, GICD_CTLR, 4, 3);
+}
+
+static bool irq_equal(const struct vgic_irq *a, const struct vgic_irq *b)
+{
+	return a->priority == b->priority && a->targets == b->targets &&
+	       a->sgi_sources == b->sgi_sources && a->active_source == b->active_source &&
+	       a->lr_vcpu == b->lr_vcpu && a->lr_source == b->lr_source && a->hwirq == b->hwirq &&
+	       a->group1 == b->group1 && a->enabled == b->enabled &&
+	       a->pending_latch == b->pending_latch && a->line_level == b->line_level &&
+	       a->active == b->active && a->edge == b->edge && a->hw == b->hw &&
+	       a->lr_pending == b->lr_pending && a->lr_stale_pend == b->lr_stale_pend &&
+	       a->lr_stale_act == b->lr_stale_act;
+}
+
+static bool dist_equal(const struct vgic_dist *a, const struct vgic_dist *b)
+{
+	if (a->enable_grp0 != b->enable_grp0 || a->enable_grp1 != b->enable_grp1)
+		return false;
+	for (unsigned v = 0; v < NV; v++)
+		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+			if (!irq_equal(&a->priv[v][i], &b->priv[v][i]))
+				return false;
+	for (unsigned i = 0; i < NIRQ - VGIC_NR_PRIVATE; i++)
+		if (!irq_equal(&a->spi[i], &b->spi[i]))
+			return false;
+	return true;
+}
+
+/* Mostly the registers that exist, sometimes anywhere in the frame. */
+static uint32_t pick_offset(struct fz *f, unsigned len)
+{
+	static const struct { uint16_t base, span; } regs[] = {
+		{ GICD_CTLR, 12 },	{ GICD_IGROUPR, 12 },	 { GICD_ISENABLER, 12 },
+		{ GICD_ICENABLER, 12 }, { GICD_ISPENDR, 12 },	 { GICD_ICPENDR, 12 },
+		{ GICD_ISACTIVER, 12 }, { GICD_ICACTIVER, 12 },	 { GICD_IPRIORITYR, NIRQ },
+		{ GICD_ITARGETSR, NIRQ }, { GICD_ICFGR, NIRQ / 4 }, { GICD_SGIR, 4 },
+		{ GICD_SGIR, 4 },	{ GICD_CPENDSGIR, 16 },	 { GICD_SPENDSGIR, 16 },
+	};
+	uint32_t off;
+
+	if (rnd(f, 3)) {
+		unsigned r = rnd(f, sizeof(regs) / sizeof(regs[0]));
+		off = regs[r].base + rnd(f, regs[r].span);
+	} else {
+		off = rnd(f, GICD_SIZE);
+	}
+	if (rnd(f, 8))
+		off &= ~(uint32_t)(len - 1);
+	return off;
+}
+
+static uint32_t pick_value(struct fz *f)
+{
+	switch (rnd(f, 6)) {
+	case 0: return 0;
+	case 1: return 0xffffffff;
+	case 2: return 1u << rnd(f, 32);
+	case 3: return 0x01010101u * rnd(f, 256);
+	case 4: return (rnd(f, 4) << 24) | (rnd(f, 256) << 16) | rnd(f, 16); /* SGIR-shaped */
+	default: return rnd(f, 0);
+	}
+}
+
+static void op_access(struct fz *f, unsigned v)
+{
+	static struct vgic_dist before;
+	unsigned len = 1u << rnd(f, 3);
+	uint32_t off = pick_offset(f, len), val = pick_value(f);
+	bool write = rnd(f, 2);
+	int r;
+
+	before = f->d;
+	if (write)
+		r = vgic_dist_write(&f->d, v, off, len, val);
+	else
+		r = vgic_dist_read(&f->d, v, off, len, &val);
+	if (r)
+		fail(f, F_RETURN, "%s off %#x len %u: %d", write ? "write" : "read", off, len, r);
+	if (!write && len < 4 && (val >> (8 * len)))
+		fail(f, F_READ, "read off %#x len %u gave %#x", off, len, val);
+	if (!write && !dist_equal(&before, &f->d))
+		fail(f, F_READ, "read off %#x len %u changed the state", off, len);
+	for (unsigned u = 0; u < NV; u++) {
+		if (u == v)
+			continue;
+		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
+			struct vgic_irq a = before.priv[u][i], *b = &f->d.priv[u][i];
+			/* GICD_SGIR is the one way in: it may add vCPU v as a source. */
+			if (write && off == GICD_SGIR && len == 4 && i < 16 &&
+			    (b->sgi_sources & ~a.sgi_sources & ~(1u << v)) == 0)
+				a.sgi_sources = b->sgi_sources;
+			if (!irq_equal(&a, b))
+				fail(f, F_ISOLATION, "vCPU %u %s off %#x len %u val %#x changed vCPU %u INTID %u",
+				     v, write ? "write" : "read", off, len, val, u, i);
+		}
+	}
+}
+
+static void op_flush(struct fz *f, unsigned v)
+{
+	uint32_t buf[VGIC_MAX_LRS + 1];
+	unsigned nl = 1 + rnd(f, 4), n;
+	bool more;
+
+	for (unsigned i = 0; i <= VGIC_MAX_LRS; i++)
+		buf[i] = 0xdeadbeef;
+	n = vgic_flush_lrs(&f->d, v, buf, nl, &more);
+	if (n > nl)
+		fail(f, F_LR_COUNT, "flush of %u LRs used %u", nl, n);
+	for (unsigned i = n; i < nl; i++)
+		if (buf[i])
+			fail(f, F_LR_COUNT, "LR%u past the count is %#x", i, buf[i]);
+	if (buf[nl] != 0xdeadbeef)
+		fail(f, F_LR_COUNT, "flush wrote past nr_lrs");
+	if (n > nl)
+		n = nl;
+	f->mores += more;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t lr = buf[i];
+		unsigned id = lr & GICH_LR_VIRTUAL_ID_MASK;
+		struct vgic_irq *irq = vgic_get_irq(&f->d, v, id);
+
+		if (id >= NIRQ || !irq || !(lr & GICH_LR_STATE_MASK)) {
+			fail(f, F_LR_RANGE, "LR %#x: no such INTID or no state", lr);
+			continue;
+		}
+		if (irq->lr_vcpu != (int)v)
+			fail(f, F_LR_UNIQUE, "INTID %u flushed to vCPU %u, lr_vcpu %d", id, v,
+			     irq->lr_vcpu);
+		if (((lr & GICH_LR_PRIORITY_MASK) >> GICH_LR_PRIORITY_SHIFT) != irq->priority >> 3u ||
+		    !!(lr & GICH_LR_GRP1) != irq->group1 || !!(lr & GICH_LR_HW) != irq->hw)
+			fail(f, F_LR_RANGE, "LR %#x does not match INTID %u", lr, id);
+		if ((lr & GICH_LR_HW) && GICH_LR_PHYS_ID(lr) != irq->hwirq)
+			fail(f, F_LR_RANGE, "LR %#x: physical ID is not %u", lr, irq->hwirq);
+		if (id < 16 && ((lr & GICH_LR_HW) || ((lr & GICH_LR_CPUID_MASK) >> GICH_LR_CPUID_SHIFT) >= NV))
+			fail(f, F_LR_RANGE, "SGI LR %#x: bad source", lr);
+		if (!(lr & GICH_LR_ACTIVE) && !irq->enabled)
+			fail(f, F_LR_RANGE, "INTID %u pending in an LR while disabled", id);
+		for (unsigned j = 0; j < i; j++)
+			if ((buf[j] & GICH_LR_VIRTUAL_ID_MASK) == id)
+				fail(f, F_LR_UNIQUE, "INTID %u twice in vCPU %u's LRs", id, v);
+		f->hw_lrs += !!(lr & GICH_LR_HW);
+	}
+	memcpy(f->lrs[v], buf, n * sizeof(buf[0]));
+	f->used[v] = n;
+	f->running[v] = true;
+}
+
+/* What the guest can do to its LRs: acknowledge, EOI, or nothing yet. */
+static void op_guest(struct fz *f, unsigned v)
+{
+	uint32_t *lrs = f->lrs[v];
+	unsigned n = f->used[v];
+	int best = -1;
+
+	if (!f->running[v] || !n)
+		return;
+	if (rnd(f, 2)) {
+		for (unsigned i = 0; i < n; i++)
+			if ((lrs[i] & GICH_LR_STATE_MASK) == GICH_LR_PENDING &&
+			    (best < 0 || (lrs[i] & GICH_LR_PRIORITY_MASK) < (lrs[best] & GICH_LR_PRIORITY_MASK)))
+				best = (int)i;
+		if (best >= 0) {
+			lrs[best] ^= GICH_LR_PENDING | GICH_LR_ACTIVE;
+			f->acks++;
+			f->sgi_acks += (lrs[best] & GICH_LR_VIRTUAL_ID_MASK) < 16;
+		}
+	} else {
+		lrs[rnd(f, n)] &= ~GICH_LR_ACTIVE;
+	}
+}
+
+static void op_sync(struct fz *f, unsigned v)
+{
+	if (!f->running[v])
+		return;
+	vgic_sync_lrs(&f->d, v, f->lrs[v], f->used[v]);
+	f->running[v] = false;
+	f->used[v] = 0;
+}
+
+static void check_irq(struct fz *f, const struct vgic_irq *irq, unsigned owner, unsigned intid)
+{
+	unsigned holders = 0, copies = 0;
+	int holder = -1;
+
+	if (irq->priority & ~VGIC_PRIO_MASK)
+		fail(f, F_PRIO, "INTID %u priority %#x", intid, irq->priority);
+	if ((irq->targets | irq->sgi_sources) >> NV || irq->active_source >= NV ||
+	    irq->lr_vcpu < -1 || irq->lr_vcpu >= NV || irq->hwirq >= VGIC_MAX_IRQS)
+		fail(f, F_RANGES, "INTID %u field out of range", intid);
+	if (irq->lr_vcpu < 0 && (irq->lr_pending || irq->lr_stale_pend || irq->lr_stale_act))
+		fail(f, F_RANGES, "INTID %u: LR bookkeeping left behind", intid);
+	if ((intid < 16 && (!irq->enabled || !irq->edge || irq->hw || irq->pending_latch)) ||
+	    (intid >= 16 && intid < 32 && irq->edge))
+		fail(f, F_RANGES, "INTID %u: fixed configuration changed", intid);
+	for (unsigned v = 0; v < NV; v++) {
+		unsigned here = 0;
+
+		if (!f->running[v] || (intid < VGIC_NR_PRIVATE && v != owner))
+			continue;
+		for (unsigned i = 0; i < f->used[v]; i++)
+			here += (f->lrs[v][i] & GICH_LR_VIRTUAL_ID_MASK) == intid;
+		if (here) {
+			holders++;
+			holder = (int)v;
+		}
+		copies += here;
+	}
+	if (copies > 1 || holders > 1)
+		fail(f, F_LR_UNIQUE, "INTID %u (bank %u) in %u LRs of %u vCPUs", intid, owner, copies,
+		     holders);
+	else if (holder != irq->lr_vcpu)
+		fail(f, F_LR_UNIQUE, "INTID %u (bank %u) held by %d, lr_vcpu %d", intid, owner, holder,
+		     irq->lr_vcpu);
+}
+
+static void check_invariants(struct fz *f)
+{
+	uint32_t typer = 0, iidr = 0;
+	unsigned v = f->step % NV;
+
+	vgic_dist_read(&f->d, v, GICD_TYPER, 4, &typer);
+	vgic_dist_read(&f->d, v, GICD_IIDR, 4, &iidr);
+	if (typer != f->typer || iidr != f->iidr || f->d.nr_irqs != NIRQ || f->d.nr_vcpus != NV)
+		fail(f, F_ID, "TYPER %#x IIDR %#x", typer, iidr);
+	for (unsigned u = 0; u < NV; u++)
+		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+			check_irq(f, &f->d.priv[u][i], u, i);
+	for (unsigned i = VGIC_NR_PRIVATE; i < NIRQ; i++)
+		check_irq(f, &f->d.spi[i - VGIC_NR_PRIVATE], 0, i);
+}
+
+static void step(struct fz *f)
+{
+	unsigned op = rnd(f, 100), v = rnd(f, NV);
+
+	if (op < 45)
+		op_access(f, v);
+	else if (op < 55)
+		vgic_set_level(&f->d, v, rnd(f, NIRQ + 8), rnd(f, 2));
+	else if (op < 60)
+		vgic_pulse(&f->d, v, rnd(f, NIRQ + 8));
+	else if (op < 61)
+		vgic_map_hw(&f->d, v, rnd(f, NIRQ + 8), rnd(f, 1100));
+	else if (op < 75 && !f->running[v])
+		op_flush(f, v);
+	else if (op < 90)
+		op_guest(f, v);
+	else
+		op_sync(f, v);
+	check_invariants(f);
+	f->step++;
+}
+
+#ifdef VGIC_LIBFUZZER
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct fz f;
+
+	memset(&f, 0, sizeof(f));
+	f.data = data;
+	f.size = size;
+	vm_reset(&f);
+	while (f.pos < f.size)
+		step(&f);
+	return 0;
+}
+
+#else
+
+static struct fz F;
+
+static void report(enum family fam)
+{
+	if (fails[fam])
+		check_fail_(__FILE__, __LINE__, "%s: %lu failures, first at %s", family_name[fam],
+			    fails[fam], first_fail[fam]);
+}
+
+#define FAMILY(fam, name) \
+	static void test_##name(void) { report(fam); }
+FAMILY(F_RETURN, return_codes)
+FAMILY(F_READ, reads_fit_and_have_no_side_effects)
+FAMILY(F_ISOLATION, private_state_isolated)
+FAMILY(F_ID, typer_iidr_constant)
+FAMILY(F_PRIO, priorities_masked)
+FAMILY(F_RANGES, fields_in_range)
+FAMILY(F_LR_COUNT, lr_count_within_nr_lrs)
+FAMILY(F_LR_RANGE, lr_contents_valid)
+FAMILY(F_LR_UNIQUE, irq_in_at_most_one_lr)
+
+/* The run did deliver interrupts of every kind, and overflowed the LRs. */
+static void test_coverage(void)
+{
+	CHECK(F.acks > 2000);
+	CHECK(F.sgi_acks > 100);
+	CHECK(F.mores > 100);
+	CHECK(F.hw_lrs > 100);
+	CHECK(F.kicks > 1000);
+}
+
+int main(void)
+{
+	F.rng = 0x9e3779b97f4a7c15ull;
+	for (unsigned long i = 0; i < STEPS; i++) {
+		if (i % EPOCH == 0)
+			vm_reset(&F);
+		step(&F);
+	}
+	RUN(return_codes);
+	RUN(reads_fit_and_have_no_side_effects);
+	RUN(private_state_isolated);
+	RUN(typer_iidr_constant);
+	RUN(priorities_masked);
+	RUN(fields_in_range);
+	RUN(lr_count_within_nr_lrs);
+	RUN(lr_contents_valid);
+	RUN(irq_in_at_most_one_lr);
+	RUN(coverage);
+	return check_exit();
+}
+
+#endif
