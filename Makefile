@@ -32,10 +32,12 @@ HYP_SRCS := boot/start.S boot/boot.c boot/mmu.c \
 	hyp/entry.S hyp/vcpu_ctx.S hyp/vcpu_cp15.c hyp/vcpu_regs.c hyp/vcpu.c hyp/trap.c \
 	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/hvc.c hyp/psci.c \
 	hyp/testdev.c hyp/page_pool.c hyp/log.c hyp/panic.c hyp/main.c \
-	gic/gic.c drivers/pl011.c drivers/vexpress_sysreg.c lib/fmt.c
+	hyp/irq.c hyp/vtimer.c hyp/ptimer.c hyp/sysreg_trap.c \
+	gic/gic.c gic/gich.c gic/vgic_dist.c gic/vgic_lr.c gic/vgic_hw.c drivers/pl011.c drivers/vexpress_sysreg.c lib/fmt.c
 HYP_OBJS := $(patsubst %,$(B)/hyp/%.o,$(basename $(HYP_SRCS)))
 
-GUEST_LIB_SRCS := guest/lib/start.S guest/lib/exceptions.c guest/lib/console.c guest/lib/test.c lib/fmt.c
+GUEST_LIB_SRCS := guest/lib/start.S guest/lib/exceptions.c guest/lib/console.c guest/lib/test.c \
+	guest/lib/gic.c lib/fmt.c
 GUEST_LIB_OBJS := $(patsubst %,$(B)/guest/%.o,$(basename $(GUEST_LIB_SRCS)))
 GUEST_TESTS := $(basename $(notdir $(wildcard guest/tests/*.c)))
 GUEST_BINS := $(patsubst %,$(B)/guest/tests/%.bin,$(GUEST_TESTS)) $(B)/guest/demo/demo.bin \
@@ -45,7 +47,8 @@ GUEST_BINS := $(patsubst %,$(B)/guest/tests/%.bin,$(GUEST_TESTS)) $(B)/guest/dem
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -I. $(LAYOUT_DEFS) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 HOST_TESTS := $(basename $(notdir $(wildcard tests/test_*.c)))
-HOST_LIB_SRCS := hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/testdev.c lib/fmt.c
+HOST_LIB_SRCS := hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/testdev.c lib/fmt.c \
+	gic/vgic_dist.c gic/vgic_lr.c
 HOST_LIB_OBJS := $(patsubst %,$(B)/host/%.o,$(basename $(HOST_LIB_SRCS)))
 
 # V=1 shows the commands.

@@ -26,7 +26,7 @@ static void cpu_setup(unsigned cpu)
 
 	pcpus[cpu].id = cpu;
 	write_HCR(0);
-	write_HSTR(0);
+	write_HSTR(1u << 15); /* c15: IMPLEMENTATION DEFINED registers trap (sysreg_trap.c) */
 	write_HCPTR(0x33ff); /* RES1 bits only: no trap of CP10/CP11 (VFP/NEON) or trace */
 	__asm__ volatile("mrc p15, 0, %0, c9, c12, 0" : "=r"(pmcr_n));
 	write_HDCR((pmcr_n >> 11) & 0x1f); /* HPMN: the guest owns every event counter */

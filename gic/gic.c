@@ -4,7 +4,9 @@
 
 #define GICD_CTLR 0x000
 #define GICD_TYPER 0x004
+#define GICD_ISENABLER 0x100
 #define GICD_ICENABLER 0x180
+#define GICD_SGIR 0xf00
 #define GICD_ICPENDR 0x280
 #define GICD_IPRIORITYR 0x400
 #define GICC_CTLR 0x000
@@ -48,3 +50,13 @@ void gic_cpu_init(void)
 uint32_t gic_ack(void) { return mmio_read32(gicc(GICC_IAR)); }
 void gic_eoi(uint32_t iar) { mmio_write32(gicc(GICC_EOIR), iar); }
 void gic_deactivate(uint32_t iar) { mmio_write32(gicc(GICC_DIR), iar); }
+
+void gic_enable_irq(unsigned intid) { mmio_write32(gicd(GICD_ISENABLER + 4 * (intid / 32)), 1u << (intid % 32)); }
+void gic_disable_irq(unsigned intid) { mmio_write32(gicd(GICD_ICENABLER + 4 * (intid / 32)), 1u << (intid % 32)); }
+void gic_set_priority(unsigned intid, uint8_t prio) { mmio_write8(gicd(GICD_IPRIORITYR + intid), prio); }
+
+void gic_send_sgi(unsigned cpu_mask, unsigned intid)
+{
+	dsb(); /* make the state the SGI announces visible first */
+	mmio_write32(gicd(GICD_SGIR), ((cpu_mask & 0xff) << 16) | (intid & 0xf));
+}

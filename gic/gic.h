@@ -5,6 +5,13 @@
 
 #define GIC_SPURIOUS 1023
 
+/* The interrupts the hypervisor itself uses. */
+#define SGI_KICK 0          /* "re-evaluate your vCPU's interrupts" */
+#define PPI_MAINTENANCE 25  /* GICH maintenance interrupt */
+#define PPI_HYP_TIMER 26    /* CNTHP: drives the guests' emulated physical timers */
+#define PPI_VIRT_TIMER 27   /* CNTV: the guest's own, injected with the LR HW bit */
+#define PPI_PHYS_TIMER 30
+
 extern uintptr_t gic_base; /* private peripheral base, from CBAR */
 
 /* CPU 0, once: distributor off-limits to guests, every interrupt disabled. */
@@ -13,6 +20,11 @@ void gic_dist_init(void);
 void gic_cpu_init(void);
 unsigned gic_cpu_count(void);
 unsigned gic_lines(void);
+void gic_enable_irq(unsigned intid);
+void gic_disable_irq(unsigned intid);
+void gic_set_priority(unsigned intid, uint8_t prio);
+/* SGI `intid` to the CPUs in `cpu_mask` (GICD_SGIR, TargetListFilter 0). */
+void gic_send_sgi(unsigned cpu_mask, unsigned intid);
 uint32_t gic_ack(void);          /* GICC_IAR */
 void gic_eoi(uint32_t iar);      /* priority drop (GICC_EOIR) */
 void gic_deactivate(uint32_t iar); /* GICC_DIR */

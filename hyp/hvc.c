@@ -47,6 +47,8 @@ static uint32_t ctx_check(struct vcpu *v)
 	vcpu_banked_load(&scrub.banked);
 	vcpu_cp15_load(&scrub.cp15);
 	vcpu_vfp_load(&scrub.vfp);
+	scrub.irq.cntv_ctl = 0; /* a scrubbed timer must not fire at the guest */
+	vcpu_irqctx_load(&scrub.irq);
 
 	vcpu_ctx_load(v);
 	vcpu_ctx_save(v);

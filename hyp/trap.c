@@ -6,12 +6,14 @@
 #include "arm/hsr.h"
 #include "arm/psr.h"
 #include "arm/sysreg.h"
-#include "gic/gic.h"
+#include "gic/vgic_hw.h"
 #include "hyp/hvc.h"
 #include "hyp/inject.h"
 #include "hyp/insn.h"
+#include "hyp/irq.h"
 #include "hyp/log.h"
 #include "hyp/mmio.h"
+#include "hyp/sysreg_trap.h"
 #include "hyp/vm.h"
 
 typedef void (*exit_handler)(struct vcpu *v, const struct hsr_info *h);
@@ -82,12 +84,25 @@ static void handle_smc(struct vcpu *v, const struct hsr_info *h)
 
 static void handle_wfx(struct vcpu *v, const struct hsr_info *h)
 {
-	if (h->wfe)
-		v->stats.wfe++;
-	else
-		v->stats.wfi++;
-	/* Nothing can be pending for the guest yet, and WFI may complete at any time. */
 	skip_instruction(h);
+	if (h->wfe) {
+		v->stats.wfe++;
+		return;
+	}
+	v->stats.wfi++;
+	/* Block until something could be delivered. WFI in Hyp with IRQs masked still
+	 * wakes on a physical interrupt, which then exits the guest at once; anything that
+	 * makes this vCPU's interrupts pending (timer, kick SGI) arrives that way. */
+	if (!vgic_vcpu_pending(v))
+		wfi();
+}
+
+static void handle_cp15(struct vcpu *v, const struct hsr_info *h)
+{
+	if (sysreg_trap(v, h))
+		skip_instruction(h);
+	else
+		handle_unknown(v, h);
 }
 
 static void handle_dabt(struct vcpu *v, const struct hsr_info *h)
@@ -130,23 +145,13 @@ static const exit_handler handlers[64] = {
 	[EC_SMC] = handle_smc,
 	[EC_DABT_LOW] = handle_dabt,
 	[EC_IABT_LOW] = handle_iabt,
+	[EC_CP15_32] = handle_cp15,
+	[EC_CP15_64] = handle_cp15,
 };
 
 /* Classes whose syndrome carries CV/COND: a CPU may trap these even when their
  * condition fails (ARM ARM B3.13.4), and then they must do nothing. */
 static bool conditional_class(uint8_t ec) { return ec >= EC_WFI_WFE && ec <= EC_CP14_64 && ec != EC_HCPTR; }
-
-static void handle_irq_exit(struct vcpu *v)
-{
-	uint32_t iar = gic_ack();
-
-	v->stats.irq++;
-	if ((iar & 0x3ff) >= GIC_SPURIOUS)
-		return;
-	log_once(LOG_WARN, "unexpected physical interrupt %u while running vcpu%u\n", (unsigned)iar & 0x3ff, v->id);
-	gic_eoi(iar);
-	gic_deactivate(iar);
-}
 
 void vcpu_handle_exit(struct vcpu *v, unsigned exit)
 {
@@ -155,7 +160,7 @@ void vcpu_handle_exit(struct vcpu *v, unsigned exit)
 
 	v->stats.exits++;
 	if (exit != EXIT_TRAP) {
-		handle_irq_exit(v);
+		irq_handle_exit(v);
 		return;
 	}
 	hsr_decode(read_HSR(), &h);

@@ -4,6 +4,7 @@
 
 #include "arm/psr.h"
 #include "arm/sysreg.h"
+#include "gic/vgic_hw.h"
 #include "hyp/pcpu.h"
 #include "hyp/vm.h"
 
@@ -48,10 +49,19 @@ static void vm_enter_cpu(struct vcpu *v)
 
 void vcpu_run(struct vcpu *v)
 {
+	unsigned exit;
+
 	write_HTPIDR((uint32_t)v); /* for the panic dump */
 	this_pcpu()->vcpu = v;
+	v->pcpu = this_cpu_id();
 	vm_enter_cpu(v);
 	vcpu_ctx_load(v);
-	for (;;)
-		vcpu_handle_exit(v, guest_enter(v));
+	vgic_cpu_start(v);
+	v->running = true;
+	for (;;) {
+		vgic_flush(v);
+		exit = guest_enter(v);
+		vgic_sync(v);
+		vcpu_handle_exit(v, exit);
+	}
 }

@@ -4,13 +4,38 @@
 #include <string.h>
 
 #include "bootdesc.h"
+#include "gic/gic.h"
+#include "gic/vgic_hw.h"
 #include "hyp/hvc_abi.h"
 #include "hyp/log.h"
 #include "hyp/page_pool.h"
 #include "hyp/testdev.h"
 #include "hyp/vm.h"
 
-static struct testdev testdev;
+/* The diagnostics device is per VM and its vCPUs may hit it at once: serialise. */
+static int testdev_read_locked(void *dev, struct vcpu *v, uint32_t off, unsigned len, uint32_t *val)
+{
+	struct vm *vm = dev;
+	int r;
+
+	spin_lock(&vm->testdev_lock);
+	r = testdev_ops.read(&vm->testdev, v, off, len, val);
+	spin_unlock(&vm->testdev_lock);
+	return r;
+}
+
+static int testdev_write_locked(void *dev, struct vcpu *v, uint32_t off, unsigned len, uint32_t val)
+{
+	struct vm *vm = dev;
+	int r;
+
+	spin_lock(&vm->testdev_lock);
+	r = testdev_ops.write(&vm->testdev, v, off, len, val);
+	spin_unlock(&vm->testdev_lock);
+	return r;
+}
+
+static const struct mmio_ops testdev_locked_ops = { testdev_read_locked, testdev_write_locked };
 static uint8_t next_vmid = 1;
 
 static bool in_ram(const struct vm *vm, uint32_t ipa) { return ipa - vm->ram_ipa < vm->ram_size; }
@@ -69,11 +94,16 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 	/* The console UART is passed through (the hypervisor's own log shares it). */
 	if (!err)
 		err = stage2_map(&vm->s2, UART0_PA, UART0_PA, PAGE_SIZE, S2_DEVICE);
+	/* The guest's GICC is the GICV: IAR/EOIR/DIR/PMR/BPR cost no trap. */
+	if (!err)
+		err = stage2_map(&vm->s2, VGIC_GICC_IPA, gic_base + GICV_OFFSET, VGIC_GICC_SIZE, S2_DEVICE);
 	if (err) {
 		log_err("building the stage-2 tables failed: %d\n", err);
 		return err;
 	}
-	err = mmio_register(&vm->mmio, TESTDEV_IPA, TESTDEV_SIZE, &testdev_ops, &testdev, "testdev");
+	err = mmio_register(&vm->mmio, TESTDEV_IPA, TESTDEV_SIZE, &testdev_locked_ops, vm, "testdev");
+	if (!err)
+		err = mmio_register(&vm->mmio, VGIC_GICD_IPA, PAGE_SIZE, &vgic_gicd_ops, vm, "GICD");
 	if (err)
 		return err;
 
@@ -82,6 +112,11 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 		v->vm = vm;
 		v->id = i;
 		v->vmpidr = (1u << 31) | i; /* multiprocessor format, cluster 0, CPU i */
+	}
+	err = vgic_vm_init(vm, VM_NR_IRQS);
+	if (err) {
+		log_err("virtual GIC: %d\n", err);
+		return err;
 	}
 	vcpu_reset(&vm->vcpus[0], vm->entry_ipa, 0, 0xffffffffu, vm->dtb_ipa);
 	return 0;
@@ -93,6 +128,8 @@ void vm_print_map(const struct vm *vm)
 		       vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "", vm->s2.pages);
 	console_printf("  %08x-%08x  RAM -> PA %08x\n", vm->ram_ipa, vm->ram_ipa + vm->ram_size - 1, vm->ram_pa);
 	console_printf("  %08x-%08x  UART0 (PL011, passed through)\n", UART0_PA, UART0_PA + PAGE_SIZE - 1);
+	console_printf("  %08x-%08x  GICC -> GICV %08x (mapped)\n", VGIC_GICC_IPA,
+		       VGIC_GICC_IPA + VGIC_GICC_SIZE - 1, (unsigned)(gic_base + GICV_OFFSET));
 	for (unsigned i = 0; i < vm->mmio.count; i++) {
 		const struct mmio_region *r = &vm->mmio.r[i];
 		console_printf("  %08x-%08x  %s (emulated)\n", r->base, r->base + r->size - 1, r->name);

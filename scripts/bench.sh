@@ -24,13 +24,19 @@ describe() {
 	hvc-round-trip) echo "HVC round trip (HYP_CALL_VERSION)" ;;
 	mmio-read) echo "MMIO read, emulated (native: device register)" ;;
 	mmio-write) echo "MMIO write, emulated (native: device register)" ;;
-	wfi-trap) echo "WFI trapped and resumed" ;;
 	hvc-full-context-cycle) echo "HVC + full context save/scrub/load/save (VFP incl.)" ;;
+	gicd-read) echo "GICD read (GICD_TYPER): trapped and emulated" ;;
+	gicd-write) echo "GICD write (GICD_IPRIORITYR byte): trapped and emulated" ;;
+	gicc-iar-eoir) echo "GICC_IAR + GICC_EOIR (GICV: no trap)" ;;
+	sgi-self-latency) echo "SGI to self: GICD_SGIR write to IRQ handler" ;;
+	vtimer-latency) echo "virtual timer: CNTV_CTL enable (expired) to IRQ handler" ;;
+	hvc-with-full-lrs) echo "HVC with 4 LRs in use (LR sync + flush on the exit)" ;;
 	esac
 }
 table="| operation | under the hypervisor | native |
 |---|---:|---:|"
-for n in hvc-round-trip mmio-read mmio-write wfi-trap hvc-full-context-cycle; do
+for n in hvc-round-trip mmio-read mmio-write gicd-read gicd-write gicc-iar-eoir sgi-self-latency \
+	vtimer-latency hvc-with-full-lrs hvc-full-context-cycle; do
 	h=$(value hyp "$n")
 	[ -n "$h" ] || { echo "bench: no figure for $n"; cat "$out/hyp.log"; exit 1; }
 	nat=$(value native "$n")

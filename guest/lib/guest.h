@@ -18,7 +18,7 @@ enum exc_kind { EXC_UND = 1, EXC_SVC = 2, EXC_PABT = 3, EXC_DABT = 4, EXC_IRQ = 
 struct exc_frame {
 	uint32_t spsr, pad;
 	uint32_t r[13];
-	uint32_t lr; /* the mode's LR on entry; the exception returns here */
+	uint32_t lr; /* where the exception returns: the mode's LR on entry (LR - 4 for IRQ/FIQ) */
 };
 typedef void (*exc_handler)(enum exc_kind kind, struct exc_frame *f);
 /* Install a handler; NULL restores the default, which reports the exception as a test

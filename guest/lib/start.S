@@ -53,8 +53,11 @@ guest_vectors:
 	b	fiq_entry
 
 /* Frame handed to C (struct exc_frame): spsr, pad, r0-r12, lr. The handler may rewrite
- * any of it; lr is where the exception returns to. */
-.macro exc_stub kind
+ * any of it; lr is where the exception returns to. For IRQ and FIQ that is LR - 4 in
+ * both instruction sets, so the stub adjusts it; the synchronous exceptions keep the
+ * raw LR (handlers decide whether to retry or skip). */
+.macro exc_stub kind, lr_adjust=0
+	sub	lr, lr, #\lr_adjust
 	push	{r0-r12, lr}
 	mrs	r0, spsr
 	push	{r0, r1}
@@ -70,8 +73,8 @@ und_entry:	exc_stub 1
 svc_entry:	exc_stub 2
 pabt_entry:	exc_stub 3
 dabt_entry:	exc_stub 4
-irq_entry:	exc_stub 6
-fiq_entry:	exc_stub 7
+irq_entry:	exc_stub 6, 4
+fiq_entry:	exc_stub 7, 4
 
 	.data
 	.global	boot_regs

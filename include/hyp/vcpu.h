@@ -40,16 +40,38 @@ struct vcpu_vfp {
 	uint32_t fpscr, fpexc;
 };
 
+/* Virtual CPU interface and virtual timer state (GICH_VMCR, GICH_APR, CNTV_*). */
+struct vcpu_irqctx {
+	uint32_t vmcr, apr;
+	uint32_t cntv_ctl;
+	uint64_t cntv_cval;
+};
+
 struct vcpu_ctx {
 	struct vcpu_banked banked;
 	struct vcpu_cp15 cp15;
 	struct vcpu_vfp vfp;
+	struct vcpu_irqctx irq;
+};
+
+/* The list registers as the hypervisor last wrote them. */
+struct vcpu_lrs {
+	uint32_t lr[16];
+	unsigned used;  /* LRs filled by the last flush (the rest are 0) */
+	bool dirty;     /* the model changed for this vCPU: rebuild the LRs before entry */
+};
+
+/* The guest's view of the physical timer, emulated (CNTHCTL.PL1PCEN=0). */
+struct vcpu_ptimer {
+	uint32_t ctl;  /* ENABLE, IMASK as written */
+	uint64_t cval;
 };
 
 #include "hyp/vcpu_offsets.h" /* EXIT_TRAP, EXIT_IRQ, EXIT_FIQ */
 
 struct vcpu_stats {
-	uint32_t exits, hvc, smc, wfi, wfe, mmio, dabt_injected, pabt_injected, undef_injected, irq;
+	uint32_t exits, hvc, smc, wfi, wfe, mmio, dabt_injected, pabt_injected, undef_injected, irq,
+		maintenance, kicks, vtimer_irqs, ptimer_irqs, sysreg;
 };
 
 struct vcpu {
@@ -60,6 +82,11 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	uint32_t vmpidr;
+	unsigned pcpu;             /* the physical CPU it runs on (one vCPU per CPU) */
+	volatile bool running;
+	struct vcpu_lrs lrs;
+	bool vtimer_phys_active;   /* PPI 27 acked by us, not yet deactivated */
+	struct vcpu_ptimer ptimer;
 	struct vcpu_stats stats;
 };
 
@@ -74,6 +101,8 @@ void vcpu_vfp_save(struct vcpu_vfp *f);
 void vcpu_vfp_load(const struct vcpu_vfp *f);
 void vcpu_cp15_save(struct vcpu_cp15 *c);
 void vcpu_cp15_load(const struct vcpu_cp15 *c);
+void vcpu_irqctx_save(struct vcpu_irqctx *c);
+void vcpu_irqctx_load(const struct vcpu_irqctx *c);
 void vcpu_ctx_save(struct vcpu *v);
 void vcpu_ctx_load(const struct vcpu *v);
 

@@ -3,8 +3,11 @@
 
 #include <stdint.h>
 
+#include "gic/vgic.h"
 #include "hyp/mmio.h"
+#include "hyp/spinlock.h"
 #include "hyp/stage2.h"
+#include "hyp/testdev.h"
 #include "hyp/vcpu.h"
 #include "platform.h"
 
@@ -20,8 +23,22 @@ struct vm {
 	uint32_t entry_ipa, dtb_ipa;
 	struct stage2 s2;
 	struct mmio_bus mmio;
+	struct testdev testdev;
+	spinlock_t testdev_lock;
+	struct vgic_dist vgic;
+	spinlock_t vgic_lock; /* the VGIC model is single-threaded: every call holds this */
 	struct vcpu vcpus[MAX_CPUS];
 };
+
+static inline void vgic_lock(struct vm *vm) { spin_lock(&vm->vgic_lock); }
+static inline void vgic_unlock(struct vm *vm) { spin_unlock(&vm->vgic_lock); }
+
+/* Guest-physical addresses of the interrupt controller (the TC2's). */
+#define VGIC_GICD_IPA 0x2c001000u
+#define VGIC_GICC_IPA 0x2c002000u
+#define VGIC_GICC_SIZE 0x2000u
+/* Interrupt lines of a VM: 32 private + 128 SPIs, as the TC2's GIC. */
+#define VM_NR_IRQS 160
 
 /* 0, or a negative errno with the reason logged: the VM is not created. */
 int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus);

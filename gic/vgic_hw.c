@@ -1,0 +1,154 @@
+#include "arm/sysreg.h"
+#include "gic/gic.h"
+#include "gic/gich.h"
+#include "gic/vgic.h"
+#include "gic/vgic_hw.h"
+#include "hyp/log.h"
+#include "hyp/pcpu.h"
+#include "hyp/timer.h"
+#include "hyp/vm.h"
+
+static unsigned nr_lrs;
+
+static struct vcpu *current_vcpu(void) { return this_pcpu()->vcpu; }
+
+/* From the model, with the lock held: `vcpu` must look at its interrupts again. */
+static void kick(void *ctx, unsigned vcpu)
+{
+	struct vm *vm = ctx;
+	struct vcpu *v = &vm->vcpus[vcpu];
+	struct vcpu *self = current_vcpu();
+
+	v->lrs.dirty = true;
+	if (v != self && v->running) {
+		if (self)
+			self->stats.kicks++;
+		gic_send_sgi(1u << v->pcpu, SGI_KICK);
+	}
+}
+
+static void log_bad_access(const char *what, uint32_t off, unsigned len)
+{
+	log_once(LOG_WARN, "GICD: %s at offset %#x, %u bytes: RAZ/WI\n", what, off, len);
+}
+
+static int gicd_read(void *dev, struct vcpu *v, uint32_t off, unsigned len, uint32_t *val)
+{
+	struct vm *vm = dev;
+	int r;
+
+	vgic_lock(vm);
+	r = vgic_dist_read(&vm->vgic, v->id, off, len, val);
+	vgic_unlock(vm);
+	return r;
+}
+
+static int gicd_write(void *dev, struct vcpu *v, uint32_t off, unsigned len, uint32_t val)
+{
+	struct vm *vm = dev;
+	int r;
+
+	vgic_lock(vm);
+	r = vgic_dist_write(&vm->vgic, v->id, off, len, val);
+	vgic_unlock(vm);
+	return r;
+}
+
+const struct mmio_ops vgic_gicd_ops = { gicd_read, gicd_write };
+
+int vgic_vm_init(struct vm *vm, unsigned nr_irqs)
+{
+	int r = vgic_dist_init(&vm->vgic, vm->nr_vcpus, nr_irqs);
+
+	if (r)
+		return r;
+	vm->vgic.kick = kick;
+	vm->vgic.kick_ctx = vm;
+	vm->vgic.log_once = log_bad_access;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		vgic_map_hw(&vm->vgic, i, PPI_VIRT_TIMER, PPI_VIRT_TIMER);
+	return 0;
+}
+
+void vgic_cpu_start(struct vcpu *v)
+{
+	nr_lrs = gich_nr_lrs();
+	if (nr_lrs > sizeof(v->lrs.lr) / sizeof(v->lrs.lr[0]))
+		nr_lrs = sizeof(v->lrs.lr) / sizeof(v->lrs.lr[0]);
+	for (unsigned i = 0; i < nr_lrs; i++)
+		gich_write(GICH_LR0 + 4 * i, 0);
+	gich_write(GICH_VMCR, v->ctx.irq.vmcr);
+	gich_write(GICH_APR, v->ctx.irq.apr);
+	gich_write(GICH_HCR, GICH_HCR_EN);
+	v->lrs.used = 0;
+	v->lrs.dirty = true;
+	for (unsigned id = 0; id < 16; id++) /* SGIs that kick this CPU */
+		gic_set_priority(id, 0x80);
+	gic_enable_irq(SGI_KICK);
+	gic_enable_irq(PPI_MAINTENANCE);
+	gic_enable_irq(PPI_HYP_TIMER);
+	gic_enable_irq(PPI_VIRT_TIMER);
+}
+
+/* More interrupts wait than the LRs hold: which maintenance interrupt brings us back to
+ * refill. Once the pending LRs are all acknowledged (NPIE) if any LR is pending; but NPIE
+ * is true at once when every LR holds an active interrupt, and would fire on every entry
+ * (a livelock a guest can cause by setting ISACTIVER): then wait until the guest has
+ * deactivated all but one (UIE). */
+static uint32_t refill_trigger(const uint32_t *lr, unsigned used)
+{
+	for (unsigned i = 0; i < used; i++)
+		if (lr[i] & GICH_LR_PENDING)
+			return GICH_HCR_NPIE;
+	return used > 1 ? GICH_HCR_UIE : 0;
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	unsigned used, prev = v->lrs.used;
+	bool more = false;
+
+	if (!v->lrs.dirty)
+		return;
+	vgic_lock(v->vm);
+	v->lrs.dirty = false;
+	used = vgic_flush_lrs(&v->vm->vgic, v->id, v->lrs.lr, nr_lrs, &more);
+	vgic_unlock(v->vm);
+	/* Rewrite what this flush uses and clear what the last one left behind. */
+	for (unsigned i = 0; i < (used > prev ? used : prev); i++)
+		gich_write(GICH_LR0 + 4 * i, i < used ? v->lrs.lr[i] : 0);
+	v->lrs.used = used;
+	gich_write(GICH_HCR, GICH_HCR_EN | (more ? refill_trigger(v->lrs.lr, used) : 0));
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	unsigned used = v->lrs.used;
+	bool vtimer_deactivated = false;
+
+	if (used) {
+		for (unsigned i = 0; i < used; i++) {
+			uint32_t lr = gich_read(GICH_LR0 + 4 * i);
+			if ((lr & GICH_LR_HW) && !(lr & GICH_LR_STATE_MASK) &&
+			    GICH_LR_PHYS_ID(lr) == PPI_VIRT_TIMER)
+				vtimer_deactivated = true;
+			v->lrs.lr[i] = lr;
+		}
+		vgic_lock(v->vm);
+		vgic_sync_lrs(&v->vm->vgic, v->id, v->lrs.lr, used);
+		vgic_unlock(v->vm);
+		/* The hardware LRs still hold these: the next flush must rewrite them. */
+		v->lrs.dirty = true;
+	}
+	vtimer_sync(v, vtimer_deactivated);
+}
+
+bool vgic_vcpu_pending(struct vcpu *v)
+{
+	bool r;
+
+	vgic_lock(v->vm);
+	r = vgic_has_deliverable(&v->vm->vgic, v->id);
+	vgic_unlock(v->vm);
+	return r;
+}

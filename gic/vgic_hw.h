@@ -1,0 +1,20 @@
+/* The VGIC on the hardware: the emulated distributor's MMIO region, the list registers
+ * around every guest entry and exit, and kicking vCPUs on other CPUs. */
+#ifndef GIC_VGIC_HW_H
+#define GIC_VGIC_HW_H
+#include "hyp/vcpu.h"
+#include "hyp/mmio.h"
+
+struct vm;
+extern const struct mmio_ops vgic_gicd_ops; /* dev = struct vm * */
+
+int vgic_vm_init(struct vm *vm, unsigned nr_irqs);
+/* On this CPU before the vCPU's first entry: virtual interface on, PPIs enabled. */
+void vgic_cpu_start(struct vcpu *v);
+/* Before entry: rebuild the list registers from the model if anything changed. */
+void vgic_flush(struct vcpu *v);
+/* After exit: fold the list registers back into the model. */
+void vgic_sync(struct vcpu *v);
+/* Is an interrupt deliverable to this vCPU (for WFI)? */
+bool vgic_vcpu_pending(struct vcpu *v);
+#endif

@@ -1,0 +1,23 @@
+#include "gic.h"
+
+void gic_setup(void)
+{
+	for (unsigned i = 0; i < 160; i += 32) {
+		gicd_w(GICD_ICENABLER + i / 8, ~0u);
+		gicd_w(GICD_ICPENDR + i / 8, ~0u);
+		gicd_w(GICD_ICACTIVER + i / 8, ~0u);
+	}
+	gicd_w(GICD_CTLR, 1);
+	gicc_w(GICC_PMR, 0xff);
+	gicc_w(GICC_BPR, 0);
+	gicc_w(GICC_CTLR, 1);
+}
+
+void gic_enable(unsigned id) { gicd_w(GICD_ISENABLER + 4 * (id / 32), 1u << (id % 32)); }
+void gic_disable(unsigned id) { gicd_w(GICD_ICENABLER + 4 * (id / 32), 1u << (id % 32)); }
+void gic_set_pending(unsigned id) { gicd_w(GICD_ISPENDR + 4 * (id / 32), 1u << (id % 32)); }
+void gic_set_priority(unsigned id, uint8_t prio) { gicd_wb(GICD_IPRIORITYR + id, prio); }
+void gic_sgi(unsigned filter, unsigned targets, unsigned id)
+{
+	gicd_w(GICD_SGIR, (filter << 24) | ((targets & 0xff) << 16) | (id & 0xf));
+}

@@ -1,0 +1,36 @@
+/* Physical interrupts taken while a guest runs (HCR.IMO routes them all to Hyp). */
+#include "gic/gic.h"
+#include "hyp/irq.h"
+#include "hyp/log.h"
+#include "hyp/timer.h"
+
+void irq_handle_exit(struct vcpu *v)
+{
+	uint32_t iar = gic_ack();
+	unsigned id = iar & 0x3ff;
+
+	v->stats.irq++;
+	if (id >= 1020)
+		return; /* spurious: someone else took it, or it went away */
+	switch (id) {
+	case PPI_VIRT_TIMER:
+		vtimer_phys_irq(v, iar); /* left active: the guest's EOI deactivates it */
+		return;
+	case PPI_HYP_TIMER:
+		ptimer_hyp_irq(v);
+		break;
+	case PPI_MAINTENANCE:
+		/* The exit itself is the point: sync/flush refill the list registers. */
+		v->stats.maintenance++;
+		v->lrs.dirty = true;
+		break;
+	case SGI_KICK:
+		v->lrs.dirty = true;
+		break;
+	default:
+		log_once(LOG_WARN, "unexpected physical interrupt %u while running vcpu%u\n", id, v->id);
+		break;
+	}
+	gic_eoi(iar);
+	gic_deactivate(iar);
+}

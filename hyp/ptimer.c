@@ -1,0 +1,71 @@
+/* The guest's physical timer, emulated: the hypervisor keeps the real CNTP for itself
+ * and drives each vCPU's emulated timer with its CPU's Hyp timer (CNTHP). The output
+ * is a level on virtual PPI 30: ENABLE && !IMASK && CNTPCT >= CVAL. */
+#include "arm/sysreg.h"
+#include "gic/gic.h"
+#include "gic/vgic.h"
+#include "hyp/timer.h"
+#include "hyp/vm.h"
+
+#define CNT_CTL_ENABLE (1u << 0)
+#define CNT_CTL_IMASK (1u << 1)
+#define CNT_CTL_ISTATUS (1u << 2)
+
+static bool expired(const struct vcpu_ptimer *t) { return read_CNTPCT() >= t->cval; }
+
+/* Recompute the output and arm the Hyp timer for the moment it will rise. */
+static void update(struct vcpu *v)
+{
+	struct vcpu_ptimer *t = &v->ptimer;
+	bool armed = (t->ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE;
+	bool level = armed && expired(t);
+
+	vgic_lock(v->vm);
+	vgic_set_level(&v->vm->vgic, v->id, PPI_PHYS_TIMER, level);
+	vgic_unlock(v->vm);
+	if (armed && !level) {
+		write_CNTHP_CVAL(t->cval);
+		write_CNTHP_CTL(CNT_CTL_ENABLE);
+	} else {
+		write_CNTHP_CTL(0);
+	}
+	isb();
+}
+
+void ptimer_hyp_irq(struct vcpu *v)
+{
+	v->stats.ptimer_irqs++;
+	update(v);
+}
+
+uint64_t ptimer_read(struct vcpu *v, enum ptimer_reg reg)
+{
+	struct vcpu_ptimer *t = &v->ptimer;
+
+	switch (reg) {
+	case PTIMER_CTL:
+		return t->ctl | (expired(t) ? CNT_CTL_ISTATUS : 0);
+	case PTIMER_TVAL:
+		return (uint32_t)(t->cval - read_CNTPCT());
+	default:
+		return t->cval;
+	}
+}
+
+void ptimer_write(struct vcpu *v, enum ptimer_reg reg, uint64_t val)
+{
+	struct vcpu_ptimer *t = &v->ptimer;
+
+	switch (reg) {
+	case PTIMER_CTL:
+		t->ctl = val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
+		break;
+	case PTIMER_TVAL: /* a signed 32-bit offset from now */
+		t->cval = read_CNTPCT() + (uint64_t)(int64_t)(int32_t)val;
+		break;
+	default:
+		t->cval = val;
+		break;
+	}
+	update(v);
+}
