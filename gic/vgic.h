@@ -76,6 +76,14 @@ struct vgic_irq {
 	bool lr_stale_act : 1;   /* active rewritten since: ignore the LR's active bit */
 };
 
+/* Could this interrupt matter to a flush at all? Most are idle (nothing pending, not
+ * active, in no LR): the flush and WFI scans skip those with this one inline test. */
+static inline bool vgic_irq_busy(const struct vgic_irq *irq)
+{
+	return irq->active || irq->pending_latch || irq->line_level || irq->sgi_sources ||
+	       irq->lr_vcpu >= 0;
+}
+
 struct vgic_dist {
 	bool enable_grp0, enable_grp1; /* GICD_CTLR bits 0, 1 */
 	unsigned nr_vcpus;

@@ -702,8 +702,11 @@ bool vgic_has_deliverable(struct vgic_dist *d, unsigned vcpu)
 	if (vcpu >= d->nr_vcpus)
 		return false;
 	for (unsigned intid = 0; intid < d->nr_irqs && intid < VGIC_MAX_IRQS; intid++) {
-		struct vgic_irq *irq = vgic_get_irq(d, vcpu, intid);
+		struct vgic_irq *irq = intid < VGIC_NR_PRIVATE ? &d->priv[vcpu][intid]
+							       : &d->spi[intid - VGIC_NR_PRIVATE];
 
+		if (!vgic_irq_busy(irq))
+			continue;
 		if (irq->lr_vcpu == (int)vcpu && lr_holds_pending(irq))
 			return true;
 		if (intid >= VGIC_NR_PRIVATE && vgic_target_vcpu(d, irq, intid, vcpu) != vcpu)

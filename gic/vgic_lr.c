@@ -141,8 +141,11 @@ unsigned vgic_flush_lrs(struct vgic_dist *d, unsigned vcpu, uint32_t *lrs, unsig
 
 	for (unsigned intid = 0; vcpu < d->nr_vcpus && intid < d->nr_irqs && intid < VGIC_MAX_IRQS;
 	     intid++) {
-		struct vgic_irq *irq = vgic_get_irq(d, vcpu, intid);
+		struct vgic_irq *irq = intid < VGIC_NR_PRIVATE ? &d->priv[vcpu][intid]
+							       : &d->spi[intid - VGIC_NR_PRIVATE];
 
+		if (!vgic_irq_busy(irq))
+			continue;
 		if (irq->lr_vcpu == (int)vcpu)
 			unflush(d, irq, intid, vcpu);
 		if (intid >= VGIC_NR_PRIVATE && vgic_target_vcpu(d, irq, intid, vcpu) != vcpu)
