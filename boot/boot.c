@@ -61,8 +61,6 @@ void boot_secondary(unsigned cpu)
 	pcpus[cpu].online = true;
 	dsb();
 	sev();
-	/* Parked: ready for a vCPU. */
-	while (!pcpus[cpu].vcpu)
-		wfe();
-	vcpu_run(pcpus[cpu].vcpu);
+	/* Parked: ready for a vCPU (PSCI CPU_ON gives it one). */
+	pcpu_serve(cpu);
 }

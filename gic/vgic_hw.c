@@ -103,6 +103,26 @@ static uint32_t refill_trigger(const uint32_t *lr, unsigned used)
 	return used > 1 ? GICH_HCR_UIE : 0;
 }
 
+void vgic_cpu_stop(struct vcpu *v)
+{
+	/* The LRs were folded back on the last exit; the hardware copies go. */
+	for (unsigned i = 0; i < nr_lrs; i++)
+		gich_write(GICH_LR0 + 4 * i, 0);
+	gich_write(GICH_HCR, 0);
+	v->lrs.used = 0;
+	/* Its timers stop with it; a physical PPI 27 left active would never fire again. */
+	write_CNTV_CTL(0);
+	write_CNTHP_CTL(0);
+	if (v->vtimer_phys_active) {
+		v->vtimer_phys_active = false;
+		gic_deactivate(PPI_VIRT_TIMER);
+	}
+	vgic_lock(v->vm);
+	vgic_set_level(&v->vm->vgic, v->id, PPI_VIRT_TIMER, false);
+	vgic_set_level(&v->vm->vgic, v->id, PPI_PHYS_TIMER, false);
+	vgic_unlock(v->vm);
+}
+
 void vgic_flush(struct vcpu *v)
 {
 	unsigned used, prev = v->lrs.used;

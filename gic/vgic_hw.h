@@ -11,6 +11,8 @@ extern const struct mmio_ops vgic_gicd_ops; /* dev = struct vm * */
 int vgic_vm_init(struct vm *vm, unsigned nr_irqs);
 /* On this CPU before the vCPU's first entry: virtual interface on, PPIs enabled. */
 void vgic_cpu_start(struct vcpu *v);
+/* When the vCPU powers off: nothing of it stays in this CPU's virtual interface. */
+void vgic_cpu_stop(struct vcpu *v);
 /* Before entry: rebuild the list registers from the model if anything changed. */
 void vgic_flush(struct vcpu *v);
 /* After exit: fold the list registers back into the model. */

@@ -53,5 +53,6 @@ void hyp_main(void)
 	}
 	vm_print_map(&vm0);
 	console_printf("=== starting guest ===\n");
-	vcpu_run(&vm0.vcpus[0]);
+	pcpus[0].vcpu = &vm0.vcpus[0];
+	pcpu_serve(0);
 }

@@ -1,18 +1,82 @@
-/* PSCI 1.0 for the guest. The hypervisor is the guest's firmware: there is no PSCI
- * implementation below it to forward to. */
+/* PSCI 1.0 for the guest (ARM DEN 0022D). The hypervisor is the guest's firmware: there
+ * is no PSCI below it to forward to. vCPU i runs on physical CPU i; powering a vCPU on
+ * hands it to that CPU, which is parked waiting (pcpu_serve). */
+#include "arm/sysreg.h"
+#include "drivers/vexpress_sysreg.h"
+#include "gic/vgic_hw.h"
 #include "hyp/hvc.h"
 #include "hyp/hvc_abi.h"
 #include "hyp/log.h"
-#include "drivers/vexpress_sysreg.h"
+#include "hyp/pcpu.h"
+#include "hyp/vm.h"
+
+/* The vCPU a PSCI target_cpu (MPIDR affinity fields) names, or NULL. */
+static struct vcpu *target_vcpu(struct vm *vm, uint32_t mpidr)
+{
+	/* Aff0 is the vCPU number; Aff1/Aff2 must be 0 (one cluster), bits above must be 0. */
+	if (mpidr >= vm->nr_vcpus)
+		return 0;
+	return &vm->vcpus[mpidr];
+}
+
+/* CPU_ON completes synchronously: once it returns SUCCESS the target is on (its CPU takes
+ * it at once), so a racing second CPU_ON sees ALREADY_ON and ON_PENDING is never needed. */
+static uint32_t cpu_on(struct vcpu *v, uint32_t mpidr, uint32_t entry, uint32_t context)
+{
+	struct vcpu *t = target_vcpu(v->vm, mpidr);
+	int expected = VCPU_OFF;
+
+	if (!t)
+		return PSCI_RET_INVALID_PARAMETERS;
+	if (!vm_ipa_in_ram(v->vm, entry & ~1u))
+		return PSCI_RET_INVALID_ADDRESS;
+	if (!pcpus[t->id].online)
+		return PSCI_RET_INVALID_PARAMETERS;
+	/* A previous CPU_OFF may still be leaving its CPU: wait for that CPU to let go. */
+	if (!__atomic_compare_exchange_n(&t->power, &expected, VCPU_ON, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return PSCI_RET_ALREADY_ON;
+	while (pcpus[t->id].vcpu)
+		wfe();
+	vcpu_reset(t, entry, context, 0, 0);
+	dsb();
+	pcpus[t->id].vcpu = t;
+	dsb();
+	sev();
+	return PSCI_RET_SUCCESS;
+}
+
+static uint32_t affinity_info(struct vcpu *v, uint32_t mpidr, uint32_t level)
+{
+	struct vcpu *t = target_vcpu(v->vm, mpidr);
+
+	if (!t || level != 0) /* one cluster: only level 0 is meaningful */
+		return PSCI_RET_INVALID_PARAMETERS;
+	return t->power == VCPU_ON ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
+}
+
+/* Every power state is served as standby (the architecture lets an implementation enter a
+ * shallower state than asked): the vCPU waits like WFI, and the call returns SUCCESS. */
+static uint32_t cpu_suspend(struct vcpu *v)
+{
+	if (!vgic_vcpu_pending(v))
+		wfi();
+	return PSCI_RET_SUCCESS;
+}
 
 static uint32_t psci_features(uint32_t fid)
 {
 	switch (fid) {
 	case PSCI_VERSION:
-	case PSCI_FEATURES:
+	case PSCI_CPU_SUSPEND:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO:
 	case PSCI_MIGRATE_INFO_TYPE:
 	case PSCI_SYSTEM_OFF:
-		return 0;
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+		return 0; /* for CPU_SUSPEND: bit 1 = 0, the original power_state format */
 	default:
 		return PSCI_RET_NOT_SUPPORTED;
 	}
@@ -31,12 +95,30 @@ int psci_call(struct vcpu *v, uint32_t fid)
 	case PSCI_FEATURES:
 		r[0] = psci_features(r[1]);
 		break;
+	case PSCI_CPU_ON:
+		r[0] = cpu_on(v, r[1], r[2], r[3]);
+		break;
+	case PSCI_CPU_OFF:
+		/* vcpu_run sees the state and gives the CPU back; CPU_OFF does not return. */
+		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+		break;
+	case PSCI_AFFINITY_INFO:
+		r[0] = affinity_info(v, r[1], r[2]);
+		break;
+	case PSCI_CPU_SUSPEND:
+		r[0] = cpu_suspend(v);
+		break;
 	case PSCI_MIGRATE_INFO_TYPE:
 		r[0] = PSCI_MIGRATE_INFO_NO_TOS;
 		break;
 	case PSCI_SYSTEM_OFF:
 		log_info("vcpu%u: PSCI SYSTEM_OFF: powering off\n", v->id);
 		vexpress_power_off();
+	case PSCI_SYSTEM_RESET:
+		/* The board resets: QEMU reloads every image and the boot descriptor, and the
+		 * hypervisor builds the VM again from them. */
+		log_info("vcpu%u: PSCI SYSTEM_RESET: restarting the machine\n", v->id);
+		vexpress_reboot();
 	default: /* SMC64 IDs too: an AArch32 guest has no use for them */
 		r[0] = PSCI_RET_NOT_SUPPORTED;
 		break;

@@ -25,9 +25,13 @@ void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32
 	v->gpr[0] = r0;
 	v->gpr[1] = r1;
 	v->gpr[2] = r2;
-	v->ctx.banked.elr_hyp = entry;
-	v->ctx.banked.spsr_hyp = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F;
+	/* Bit 0 of an entry point selects Thumb state (PSCI CPU_ON's convention). */
+	v->ctx.banked.elr_hyp = entry & ~1u;
+	v->ctx.banked.spsr_hyp = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((entry & 1) ? PSR_T : 0);
 	v->ctx.cp15.sctlr = SCTLR_RESET;
+	v->ptimer.ctl = 0;
+	v->ptimer.cval = 0;
+	v->vtimer_phys_active = false;
 }
 
 /* What this CPU must hold while it runs a vCPU of `vm`. */
@@ -58,10 +62,26 @@ void vcpu_run(struct vcpu *v)
 	vcpu_ctx_load(v);
 	vgic_cpu_start(v);
 	v->running = true;
-	for (;;) {
+	while (v->power == VCPU_ON) {
 		vgic_flush(v);
 		exit = guest_enter(v);
 		vgic_sync(v);
 		vcpu_handle_exit(v, exit);
+	}
+	v->running = false;
+	vgic_cpu_stop(v);
+	write_HCR(0);
+	write_HTPIDR(0);
+	this_pcpu()->vcpu = 0;
+	dsb();
+	sev(); /* a CPU_ON for this vCPU may be waiting for the CPU to be free */
+}
+
+void pcpu_serve(unsigned cpu)
+{
+	for (;;) {
+		while (!pcpus[cpu].vcpu)
+			wfe();
+		vcpu_run(pcpus[cpu].vcpu);
 	}
 }

@@ -38,7 +38,6 @@ static int testdev_write_locked(void *dev, struct vcpu *v, uint32_t off, unsigne
 static const struct mmio_ops testdev_locked_ops = { testdev_read_locked, testdev_write_locked };
 static uint8_t next_vmid = 1;
 
-static bool in_ram(const struct vm *vm, uint32_t ipa) { return ipa - vm->ram_ipa < vm->ram_size; }
 
 static int check_bootdesc(const struct bootdesc *bd, unsigned nr_cpus)
 {
@@ -82,7 +81,7 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 	vm->ram_size = bd->guest_mem;
 	vm->entry_ipa = bd->entry_ipa;
 	vm->dtb_ipa = bd->dtb_ipa;
-	if (!in_ram(vm, vm->entry_ipa) || (vm->dtb_ipa && !in_ram(vm, vm->dtb_ipa))) {
+	if (!vm_ipa_in_ram(vm, vm->entry_ipa) || (vm->dtb_ipa && !vm_ipa_in_ram(vm, vm->dtb_ipa))) {
 		log_err("guest entry %#x or DTB %#x outside guest RAM [%#x, +%#x)\n", vm->entry_ipa,
 			vm->dtb_ipa, vm->ram_ipa, vm->ram_size);
 		return -EINVAL;
@@ -119,6 +118,7 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 		return err;
 	}
 	vcpu_reset(&vm->vcpus[0], vm->entry_ipa, 0, 0xffffffffu, vm->dtb_ipa);
+	vm->vcpus[0].power = VCPU_ON; /* the others wait for PSCI CPU_ON */
 	return 0;
 }
 

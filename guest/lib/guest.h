@@ -57,6 +57,17 @@ void test_end(void);
 
 int main(void);
 
+/* ---- SMP ----
+ * PSCI CPU_ON(mpidr, (uint32_t)secondary_entry, ctx) starts a vCPU there: it gets its own
+ * stacks and vectors, then runs secondary_fn[its number](ctx); when that returns it calls
+ * PSCI CPU_OFF. Secondaries must not print (the console is not locked). */
+void secondary_entry(void);
+extern void (*volatile secondary_fn[4])(uint32_t ctx);
+static inline unsigned cpu_id(void) { uint32_t m; __asm__ volatile("mrc p15, 0, %0, c0, c0, 5" : "=r"(m)); return m & 0xff; }
+uint32_t psci_cpu_on(unsigned cpu, uint32_t ctx);
+/* Spin until *flag == want or `ms` milliseconds pass; returns whether it got there. */
+bool wait_until(volatile uint32_t *flag, uint32_t want, unsigned ms);
+
 static inline uint32_t mmio_r32(uint32_t a) { return *(volatile uint32_t *)a; }
 static inline void mmio_w32(uint32_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
 static inline uint64_t read_cntvct(void)

@@ -3,6 +3,34 @@
 	.syntax unified
 	.arch	armv7ve
 	.arm
+
+#define MAX_CPUS 4
+
+/* VBAR and a stack for every mode, for CPU r4 (r5 scratch). */
+.macro setup_cpu
+	ldr	r0, =guest_vectors
+	mcr	p15, 0, r0, c12, c0, 0	@ VBAR
+	add	r5, r4, #1
+	cps	#0x11			@ FIQ
+	ldr	sp, =stack_fiq
+	add	sp, sp, r5, lsl #10	@ 1 KiB each
+	cps	#0x12			@ IRQ
+	ldr	sp, =stack_irq
+	add	sp, sp, r5, lsl #12	@ 4 KiB each
+	cps	#0x17			@ ABT
+	ldr	sp, =stack_abt
+	add	sp, sp, r5, lsl #12
+	cps	#0x1b			@ UND
+	ldr	sp, =stack_und
+	add	sp, sp, r5, lsl #12
+	cps	#0x1f			@ SYS (and USR)
+	ldr	sp, =stack_usr
+	add	sp, sp, r5, lsl #13	@ 8 KiB each
+	cps	#0x13			@ SVC
+	ldr	sp, =stack_svc
+	add	sp, sp, r5, lsl #14	@ 16 KiB each
+.endm
+
 	.section .text.start, "ax"
 	.global	_start
 _start:
@@ -13,22 +41,8 @@ _start:
 	mrs	r5, cpsr
 	str	r5, [r4, #12]
 
-	ldr	r0, =guest_vectors
-	mcr	p15, 0, r0, c12, c0, 0	@ VBAR
-
-	cps	#0x11			@ FIQ
-	ldr	sp, =stack_fiq + 1024
-	cps	#0x12			@ IRQ
-	ldr	sp, =stack_irq + 4096
-	cps	#0x17			@ ABT
-	ldr	sp, =stack_abt + 4096
-	cps	#0x1b			@ UND
-	ldr	sp, =stack_und + 4096
-	cps	#0x1f			@ SYS (and USR)
-	ldr	sp, =stack_usr + 8192
-	cps	#0x13			@ SVC
-	ldr	sp, =stack_svc + 16384
-
+	mov	r4, #0
+	setup_cpu
 	ldr	r0, =__bss_start
 	ldr	r1, =__bss_end
 	mov	r2, #0
@@ -39,6 +53,18 @@ _start:
 	bl	guest_main
 2:	wfi
 	b	2b
+
+/* Where PSCI CPU_ON starts a secondary vCPU: r0 = the context ID. */
+	.global	secondary_entry
+secondary_entry:
+	mov	r6, r0
+	mrc	p15, 0, r4, c0, c0, 5	@ MPIDR
+	and	r4, r4, #0xff
+	setup_cpu
+	mov	r0, r6
+	bl	guest_secondary
+3:	wfi
+	b	3b
 
 	.align	5
 	.global	guest_vectors
@@ -83,9 +109,9 @@ boot_regs:
 
 	.bss
 	.align	3
-stack_fiq:	.space	1024
-stack_irq:	.space	4096
-stack_abt:	.space	4096
-stack_und:	.space	4096
-stack_usr:	.space	8192
-stack_svc:	.space	16384
+stack_fiq:	.space	1024 * MAX_CPUS
+stack_irq:	.space	4096 * MAX_CPUS
+stack_abt:	.space	4096 * MAX_CPUS
+stack_und:	.space	4096 * MAX_CPUS
+stack_usr:	.space	8192 * MAX_CPUS
+stack_svc:	.space	16384 * MAX_CPUS

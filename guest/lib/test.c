@@ -63,6 +63,34 @@ void power_off(void)
 		__asm__ volatile("wfi");
 }
 
+void (*volatile secondary_fn[4])(uint32_t ctx);
+
+void guest_secondary(uint32_t ctx)
+{
+	void (*fn)(uint32_t) = secondary_fn[cpu_id() & 3];
+
+	if (fn)
+		fn(ctx);
+	hvc_call(PSCI_CPU_OFF, 0, 0, 0);
+	for (;;) /* CPU_OFF does not return */
+		__asm__ volatile("wfi");
+}
+
+uint32_t psci_cpu_on(unsigned cpu, uint32_t ctx)
+{
+	return hvc_call(PSCI_CPU_ON, cpu, (uint32_t)secondary_entry, ctx).r0;
+}
+
+bool wait_until(volatile uint32_t *flag, uint32_t want, unsigned ms)
+{
+	uint64_t end = read_cntvct() + (uint64_t)ms * 62500;
+
+	while (*flag != want)
+		if (read_cntvct() > end)
+			return false;
+	return true;
+}
+
 void guest_main(void)
 {
 	main();

@@ -74,6 +74,8 @@ struct vcpu_stats {
 		maintenance, kicks, vtimer_irqs, ptimer_irqs, sysreg;
 };
 
+enum vcpu_power { VCPU_OFF, VCPU_ON };
+
 struct vcpu {
 	uint32_t hyp_sp;  /* offset 0: the Hyp stack to return to on a trap */
 	uint32_t gpr[13]; /* offset 4: r0-r12 (r8-r12 of every mode but FIQ) */
@@ -84,6 +86,7 @@ struct vcpu {
 	uint32_t vmpidr;
 	unsigned pcpu;             /* the physical CPU it runs on (one vCPU per CPU) */
 	volatile bool running;
+	volatile int power;        /* enum vcpu_power: PSCI's view of this vCPU */
 	struct vcpu_lrs lrs;
 	bool vtimer_phys_active;   /* PPI 27 acked by us, not yet deactivated */
 	struct vcpu_ptimer ptimer;
@@ -112,7 +115,10 @@ void vcpu_reg_write(struct vcpu *v, unsigned n, uint32_t val);
 
 /* Put the vCPU in the Linux boot state: SVC, MMU off, r0=0, r1=~0, r2=dtb. */
 void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2);
-void vcpu_run(struct vcpu *v) __attribute__((noreturn));
+/* Run the vCPU on this CPU until it is powered off (PSCI CPU_OFF). */
+void vcpu_run(struct vcpu *v);
+/* Park this CPU until a vCPU is given to it, run it, and again, for ever. */
+void pcpu_serve(unsigned cpu) __attribute__((noreturn));
 void vcpu_handle_exit(struct vcpu *v, unsigned exit);
 
 #endif

@@ -40,6 +40,8 @@ static inline void vgic_unlock(struct vm *vm) { spin_unlock(&vm->vgic_lock); }
 /* Interrupt lines of a VM: 32 private + 128 SPIs, as the TC2's GIC. */
 #define VM_NR_IRQS 160
 
+static inline bool vm_ipa_in_ram(const struct vm *vm, uint32_t ipa) { return ipa - vm->ram_ipa < vm->ram_size; }
+
 /* 0, or a negative errno with the reason logged: the VM is not created. */
 int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus);
 void vm_print_map(const struct vm *vm);
