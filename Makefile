@@ -55,7 +55,7 @@ HOST_LIB_OBJS := $(patsubst %,$(B)/host/%.o,$(basename $(HOST_LIB_SRCS)))
 Q := $(if $(V),,@)
 .SECONDARY:
 
-.PHONY: all setup run test bench debug host-tests clean
+.PHONY: all setup run run-demo test bench debug host-tests clean
 all: $(B)/hyp.elf $(GUEST_BINS) $(patsubst %,$(B)/host/%,$(HOST_TESTS))
 
 setup:
@@ -104,7 +104,15 @@ $(B)/host/test_%: $(B)/host/tests/test_%.o $(HOST_LIB_OBJS)
 
 host-tests: $(patsubst %,$(B)/host/%,$(HOST_TESTS))
 
+# The Linux guest with 2 vCPUs and an interactive busybox shell ('poweroff -f' ends it).
 run: setup
+	@$(MAKE) --no-print-directory all
+	@scripts/fetch-linux.sh
+	scripts/run-guest --kernel $(B)/linux/zImage --initrd $(B)/linux/initramfs.cpio.gz \
+		--append "console=ttyAMA0" --vcpus 2 --mem 256M
+
+# The bare-metal demo guest: banner, a few hypercalls, MMIO, a timer sleep, power-off.
+run-demo: setup
 	@$(MAKE) --no-print-directory all
 	scripts/run-guest --kernel $(B)/guest/demo/demo.bin
 
@@ -123,4 +131,4 @@ debug: setup
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path '$(B)/linux' -prune -o -type f -name '*.d' -print 2>/dev/null)

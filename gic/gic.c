@@ -9,6 +9,7 @@
 #define GICD_SGIR 0xf00
 #define GICD_ICPENDR 0x280
 #define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
 #define GICC_CTLR 0x000
 #define GICC_PMR 0x004
 #define GICC_BPR 0x008
@@ -54,6 +55,7 @@ void gic_deactivate(uint32_t iar) { mmio_write32(gicc(GICC_DIR), iar); }
 void gic_enable_irq(unsigned intid) { mmio_write32(gicd(GICD_ISENABLER + 4 * (intid / 32)), 1u << (intid % 32)); }
 void gic_disable_irq(unsigned intid) { mmio_write32(gicd(GICD_ICENABLER + 4 * (intid / 32)), 1u << (intid % 32)); }
 void gic_set_priority(unsigned intid, uint8_t prio) { mmio_write8(gicd(GICD_IPRIORITYR + intid), prio); }
+void gic_route_spi(unsigned intid, unsigned cpu) { mmio_write8(gicd(GICD_ITARGETSR + intid), 1u << cpu); }
 
 void gic_send_sgi(unsigned cpu_mask, unsigned intid)
 {

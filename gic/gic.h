@@ -23,6 +23,8 @@ unsigned gic_lines(void);
 void gic_enable_irq(unsigned intid);
 void gic_disable_irq(unsigned intid);
 void gic_set_priority(unsigned intid, uint8_t prio);
+/* Send SPI `intid` to CPU `cpu` (GICD_ITARGETSR; RAZ/WI on a uniprocessor GIC). */
+void gic_route_spi(unsigned intid, unsigned cpu);
 /* SGI `intid` to the CPUs in `cpu_mask` (GICD_SGIR, TargetListFilter 0). */
 void gic_send_sgi(unsigned cpu_mask, unsigned intid);
 uint32_t gic_ack(void);          /* GICC_IAR */

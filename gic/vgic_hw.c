@@ -1,3 +1,5 @@
+#include <errno.h>
+
 #include "arm/sysreg.h"
 #include "gic/gic.h"
 #include "gic/gich.h"
@@ -141,6 +143,53 @@ void vgic_flush(struct vcpu *v)
 	gich_write(GICH_HCR, GICH_HCR_EN | (more ? refill_trigger(v->lrs.lr, used) : 0));
 }
 
+int vgic_passthrough_spi(struct vm *vm, unsigned intid, unsigned pcpu)
+{
+	if (vm->nr_hwirqs == sizeof(vm->hwirqs) / sizeof(vm->hwirqs[0]) || intid < 32 ||
+	    intid >= vm->vgic.nr_irqs)
+		return -EINVAL;
+	vm->hwirqs[vm->nr_hwirqs++] = (struct vm_hwirq){ (uint16_t)intid, false };
+	vgic_map_hw(&vm->vgic, 0, intid, intid);
+	gic_route_spi(intid, pcpu);
+	gic_set_priority(intid, 0xa0);
+	gic_enable_irq(intid);
+	return 0;
+}
+
+static struct vm_hwirq *find_hwirq(struct vm *vm, unsigned intid)
+{
+	for (unsigned i = 0; i < vm->nr_hwirqs; i++)
+		if (vm->hwirqs[i].intid == intid)
+			return &vm->hwirqs[i];
+	return 0;
+}
+
+bool vgic_hw_irq(struct vcpu *v, uint32_t iar)
+{
+	struct vm_hwirq *h = find_hwirq(v->vm, iar & 0x3ff);
+
+	if (!h)
+		return false;
+	gic_eoi(iar); /* priority drop only: the guest's EOI deactivates it */
+	vgic_lock(v->vm);
+	h->phys_active = true;
+	vgic_set_level(&v->vm->vgic, v->id, h->intid, true);
+	vgic_unlock(v->vm);
+	return true;
+}
+
+/* The guest's EOI deactivated the physical interrupt behind an HW list register: the
+ * device's line is sampled again by the GIC, and raised anew through vgic_hw_irq. */
+static void hw_deactivated(struct vcpu *v, unsigned phys)
+{
+	struct vm_hwirq *h = find_hwirq(v->vm, phys);
+
+	if (!h)
+		return;
+	h->phys_active = false;
+	vgic_set_level(&v->vm->vgic, v->id, h->intid, false);
+}
+
 void vgic_sync(struct vcpu *v)
 {
 	unsigned used = v->lrs.used;
@@ -149,13 +198,19 @@ void vgic_sync(struct vcpu *v)
 	if (used) {
 		for (unsigned i = 0; i < used; i++) {
 			uint32_t lr = gich_read(GICH_LR0 + 4 * i);
-			if ((lr & GICH_LR_HW) && !(lr & GICH_LR_STATE_MASK) &&
-			    GICH_LR_PHYS_ID(lr) == PPI_VIRT_TIMER)
-				vtimer_deactivated = true;
+			if ((lr & GICH_LR_HW) && !(lr & GICH_LR_STATE_MASK)) {
+				if (GICH_LR_PHYS_ID(lr) == PPI_VIRT_TIMER)
+					vtimer_deactivated = true;
+				else
+					v->lrs.hw_done[v->lrs.nr_hw_done++] = GICH_LR_PHYS_ID(lr);
+			}
 			v->lrs.lr[i] = lr;
 		}
 		vgic_lock(v->vm);
 		vgic_sync_lrs(&v->vm->vgic, v->id, v->lrs.lr, used);
+		for (unsigned i = 0; i < v->lrs.nr_hw_done; i++)
+			hw_deactivated(v, v->lrs.hw_done[i]);
+		v->lrs.nr_hw_done = 0;
 		vgic_unlock(v->vm);
 		/* The hardware LRs still hold these: the next flush must rewrite them. */
 		v->lrs.dirty = true;

@@ -17,6 +17,10 @@ void vgic_cpu_stop(struct vcpu *v);
 void vgic_flush(struct vcpu *v);
 /* After exit: fold the list registers back into the model. */
 void vgic_sync(struct vcpu *v);
+/* Pass the physical SPI `intid` through to the VM (same INTID), taken on CPU `pcpu`. */
+int vgic_passthrough_spi(struct vm *vm, unsigned intid, unsigned pcpu);
+/* A physical interrupt arrived: if it is a passed-through one, inject it and return true. */
+bool vgic_hw_irq(struct vcpu *v, uint32_t iar);
 /* Is an interrupt deliverable to this vCPU (for WFI)? */
 bool vgic_vcpu_pending(struct vcpu *v);
 #endif

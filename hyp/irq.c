@@ -1,5 +1,6 @@
 /* Physical interrupts taken while a guest runs (HCR.IMO routes them all to Hyp). */
 #include "gic/gic.h"
+#include "gic/vgic_hw.h"
 #include "hyp/irq.h"
 #include "hyp/log.h"
 #include "hyp/timer.h"
@@ -28,6 +29,8 @@ void irq_handle_exit(struct vcpu *v)
 		v->lrs.dirty = true;
 		break;
 	default:
+		if (vgic_hw_irq(v, iar))
+			return; /* left active: the guest's EOI deactivates it */
 		log_once(LOG_WARN, "unexpected physical interrupt %u while running vcpu%u\n", id, v->id);
 		break;
 	}

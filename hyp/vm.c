@@ -113,6 +113,8 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 		v->vmpidr = (1u << 31) | i; /* multiprocessor format, cluster 0, CPU i */
 	}
 	err = vgic_vm_init(vm, VM_NR_IRQS);
+	if (!err) /* the UART is the guest's: so is its interrupt, taken on vCPU 0's CPU */
+		err = vgic_passthrough_spi(vm, UART0_INTID, 0);
 	if (err) {
 		log_err("virtual GIC: %d\n", err);
 		return err;

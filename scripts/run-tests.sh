@@ -66,6 +66,30 @@ for bin in "$B"/guest/tests/*.bin; do
 	fi
 done
 
+echo "== Linux guest (Debian armhf kernel + busybox initramfs, under the hypervisor)"
+LINUX_TIMEOUT=${LINUX_TIMEOUT:-300}
+if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
+	for n in 2 1; do
+		log="$logs/linux-${n}vcpu.log"
+		"$here/run-guest" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
+			--append "console=ttyAMA0 hyptest hypcpus=$n" --vcpus "$n" --mem 256M \
+			--timeout "$LINUX_TIMEOUT" </dev/null >"$log" 2>&1
+		rc=$?
+		tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: linux-${n}vcpu/#")
+		if ! grep -q "^DONE linux" <(tr -d '\r' <"$log"); then
+			fail "linux-${n}vcpu: did not finish (exit $rc); last lines of $log:"
+			tail -8 "$log" | sed 's/^/    /'
+		elif [ $rc -eq 0 ]; then
+			pass "linux-${n}vcpu/powers-off-through-psci-qemu-exits-0"
+		else
+			fail "linux-${n}vcpu/powers-off-through-psci-qemu-exits-0: QEMU exited $rc"
+		fi
+	done
+else
+	fail "linux: could not fetch or build the Linux guest (see $logs/fetch-linux.log):"
+	tail -5 "$logs/fetch-linux.log" | sed 's/^/    /'
+fi
+
 echo "== system tests"
 # shellcheck source=system-tests.sh
 . "$here/system-tests.sh"

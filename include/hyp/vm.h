@@ -27,6 +27,12 @@ struct vm {
 	spinlock_t testdev_lock;
 	struct vgic_dist vgic;
 	spinlock_t vgic_lock; /* the VGIC model is single-threaded: every call holds this */
+	/* Physical SPIs of devices passed through, injected with the LR HW bit. */
+	struct vm_hwirq {
+		uint16_t intid;    /* the same INTID on both sides */
+		bool phys_active;  /* taken by the hypervisor, not yet deactivated by the guest */
+	} hwirqs[4];
+	unsigned nr_hwirqs;
 	struct vcpu vcpus[MAX_CPUS];
 };
 
@@ -37,6 +43,8 @@ static inline void vgic_unlock(struct vm *vm) { spin_unlock(&vm->vgic_lock); }
 #define VGIC_GICD_IPA 0x2c001000u
 #define VGIC_GICC_IPA 0x2c002000u
 #define VGIC_GICC_SIZE 0x2000u
+/* UART0's interrupt (SPI 5), passed through with the UART. */
+#define UART0_INTID 37
 /* Interrupt lines of a VM: 32 private + 128 SPIs, as the TC2's GIC. */
 #define VM_NR_IRQS 160
 
