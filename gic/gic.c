@@ -48,6 +48,9 @@ void gic_cpu_init(void)
 	mmio_write32(gicc(GICC_CTLR), GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);
 }
 
+/* Any CPU interface write makes QEMU recompute; PMR is rewritten with its own value. */
+void gic_refresh(void) { mmio_write32(gicc(GICC_PMR), 0xff); }
+
 uint32_t gic_ack(void) { return mmio_read32(gicc(GICC_IAR)); }
 void gic_eoi(uint32_t iar) { mmio_write32(gicc(GICC_EOIR), iar); }
 void gic_deactivate(uint32_t iar) { mmio_write32(gicc(GICC_DIR), iar); }

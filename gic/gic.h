@@ -27,6 +27,11 @@ void gic_set_priority(unsigned intid, uint8_t prio);
 void gic_route_spi(unsigned intid, unsigned cpu);
 /* SGI `intid` to the CPUs in `cpu_mask` (GICD_SGIR, TargetListFilter 0). */
 void gic_send_sgi(unsigned cpu_mask, unsigned intid);
+/* Make the CPU interface look at the distributor again. Works around QEMU 7.2, which
+ * does not re-evaluate the highest pending interrupt when a guest's EOI deactivates a
+ * hardware-mapped interrupt through the GICV: a level interrupt already asserted again
+ * then stays invisible (GICC_HPPIR 1023) for ever. Harmless on real hardware. */
+void gic_refresh(void);
 uint32_t gic_ack(void);          /* GICC_IAR */
 void gic_eoi(uint32_t iar);      /* priority drop (GICC_EOIR) */
 void gic_deactivate(uint32_t iar); /* GICC_DIR */

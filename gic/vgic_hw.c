@@ -210,8 +210,10 @@ void vgic_sync(struct vcpu *v)
 		vgic_sync_lrs(&v->vm->vgic, v->id, v->lrs.lr, used);
 		for (unsigned i = 0; i < v->lrs.nr_hw_done; i++)
 			hw_deactivated(v, v->lrs.hw_done[i]);
-		v->lrs.nr_hw_done = 0;
 		vgic_unlock(v->vm);
+		if (vtimer_deactivated || v->lrs.nr_hw_done)
+			gic_refresh(); /* a still-asserted line must be seen again (gic.h) */
+		v->lrs.nr_hw_done = 0;
 		/* The hardware LRs still hold these: the next flush must rewrite them. */
 		v->lrs.dirty = true;
 	}

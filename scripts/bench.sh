@@ -44,14 +44,45 @@ for n in hvc-round-trip mmio-read mmio-write gicd-read gicd-write gicc-iar-eoir 
 | $(describe "$n") | $h | ${nat:-n/a} |"
 done
 
+# ---- Linux boot time, under the hypervisor and natively, side by side ----
+"$here/fetch-linux.sh" || { echo "bench: no Linux guest (fetch-linux failed)"; exit 1; }
+# Milliseconds from QEMU's start to init's first line, and to QEMU's exit (power-off).
+time_boot() {
+	local start now init=
+	start=$(date +%s%N)
+	while IFS= read -r line; do
+		case "$line" in
+		*"hyp-linux: init started"*) now=$(date +%s%N); init=$(( (now - start) / 1000000 )) ;;
+		esac
+	done < <("$@" </dev/null 2>&1)
+	now=$(date +%s%N)
+	echo "${init:-?} $(( (now - start) / 1000000 ))"
+}
+append="console=ttyAMA0 hyptest hypcpus=2"
+read -r hyp_init hyp_off < <(time_boot "$here/run-guest" --kernel "$B/linux/zImage" \
+	--initrd "$B/linux/initramfs.cpio.gz" --append "$append" --vcpus 2 --mem 256M --timeout 300)
+native_dtb=$(ls "$B"/linux/kernel/usr/lib/linux-image-*/vexpress-v2p-ca15-tc1.dtb | head -1)
+read -r nat_init nat_off < <(time_boot timeout 300 qemu-system-arm -M vexpress-a15,secure=off,virtualization=on \
+	-cpu cortex-a15 -smp 2 -m 256M -nographic -audiodev none,id=snd0 -kernel "$B/linux/zImage" \
+	-dtb "$native_dtb" -initrd "$B/linux/initramfs.cpio.gz" -append "$append")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a ~ /^[0-9]+$/) printf "%.2f", a / b; else print "?" }'; }
+boot_table="| Linux 6.1 armmp, 2 CPUs, busybox initramfs (wall clock, ms) | under the hypervisor | native (HYP boot) | ratio |
+|---|---:|---:|---:|
+| QEMU start to init's first line | $hyp_init | $nat_init | $(ratio "$hyp_init" "$nat_init") |
+| QEMU start to power-off (in-guest checks included) | $hyp_off | $nat_off | $(ratio "$hyp_off" "$nat_off") |"
+
 echo "Instructions per operation (QEMU $(qemu-system-arm --version | head -1 | awk '{print $4}'), -icount shift=0,sleep=off):"
 echo "$table"
+echo
+echo "$boot_table"
 
 doc="$top/docs/benchmarks.md"
 if [ -f "$doc" ] && grep -q '<!-- BENCH-TABLE -->' "$doc"; then
-	awk -v t="$table" '
+	awk -v t="$table" -v b="$boot_table" '
 		/<!-- BENCH-TABLE -->/ { print; print t; skip = 1; next }
 		/<!-- \/BENCH-TABLE -->/ { skip = 0 }
+		/<!-- BOOT-TABLE -->/ { print; print b; skip = 1; next }
+		/<!-- \/BOOT-TABLE -->/ { skip = 0 }
 		!skip' "$doc" >"$out/doc" && cp "$out/doc" "$doc"
 	echo "(written to docs/benchmarks.md)"
 fi

@@ -17,6 +17,14 @@ nonzero_on_all() { # line: count each CPU column
 	echo "$1" | awk -v n="$want" '{ ok = 1; for (i = 2; i < 2 + n; i++) if ($i + 0 == 0) ok = 0; exit !ok }'
 }
 check "virtual-timer-ticks-on-every-cpu" nonzero_on_all "$timer_line"
+# Sleeping needs timer interrupts that keep coming: on each CPU, sleep and wake.
+t0=$(cut -d. -f1 /proc/uptime)
+for c in $(seq 0 $((want - 1))); do taskset -c "$c" sleep 1 & done
+wait
+t1=$(cut -d. -f1 /proc/uptime)
+check "sleep-wakes-on-every-cpu" [ $((t1 - t0)) -ge 1 ]
+ticks0=$(irqs_of 'arch_timer' | awk '{ print $2 }')
+check "timer-ticks-accumulate" [ "${ticks0:-0}" -ge 20 ]
 if [ "$want" -gt 1 ]; then
 	# Make some IPIs: run work on each CPU.
 	for c in $(seq 0 $((want - 1))); do taskset -c "$c" true 2>/dev/null; done

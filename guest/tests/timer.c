@@ -39,6 +39,7 @@ static inline uint64_t cntp_cval_r(void)
 static volatile unsigned vt_count, pt_count, other;
 static volatile uint64_t vt_when[8], vt_deadline[8];
 static volatile unsigned vt_repeat; /* reprogram this many more times */
+static volatile unsigned vt_stay_asserted; /* leave the timer expired this many more times */
 static volatile int pt_mask_after;  /* mask the physical timer after this many */
 
 static void on_irq(enum exc_kind k, struct exc_frame *f)
@@ -52,7 +53,10 @@ static void on_irq(enum exc_kind k, struct exc_frame *f)
 		if (vt_count < 8)
 			vt_when[vt_count] = read_cntvct();
 		vt_count++;
-		if (vt_repeat) {
+		if (vt_stay_asserted) {
+			vt_stay_asserted--;
+			cntv_cval(read_cntvct() - 1); /* still expired at the EOI below */
+		} else if (vt_repeat) {
 			vt_repeat--;
 			vt_deadline[vt_count] = read_cntvct() + TICKS_PER_MS;
 			cntv_cval(vt_deadline[vt_count]);
@@ -118,6 +122,22 @@ int main(void)
 		;
 	EXPECT_EQ(vt_count, 5);
 	EXPECT(read_cntvct() > t);
+	test_end();
+
+	/* The timer is still asserted when the guest EOIs (it moved CVAL to the past): the
+	 * physical interrupt must fire again at once. QEMU 7.2 needs the hypervisor's help
+	 * here (gic_refresh); without it the second interrupt never comes. */
+	test_begin("vtimer-refires-when-still-asserted-at-eoi");
+	vt_count = 0;
+	vt_repeat = 0;
+	vt_stay_asserted = 4;
+	cntv_cval(read_cntvct() + TICKS_PER_MS);
+	cntv_ctl(CTL_ENABLE);
+	irqs_on();
+	wait_for(&vt_count, 5);
+	irqs_off();
+	EXPECT_EQ(vt_count, 5);
+	EXPECT_EQ(vt_stay_asserted, 0);
 	test_end();
 
 	test_begin("vtimer-with-interrupts-masked-then-unmasked");
