@@ -5,6 +5,11 @@
 #define UARTDR 0x00
 #define UARTFR 0x18
 #define UARTFR_TXFF (1u << 5)
+#define UARTFR_RXFE (1u << 4)
+#define UARTIMSC 0x38
+#define UARTICR 0x44
+#define UART_RXIM (1u << 4)
+#define UART_RTIM (1u << 6)
 
 void pl011_putc(uintptr_t base, char c)
 {
@@ -20,4 +25,17 @@ void pl011_puts(uintptr_t base, const char *s)
 			pl011_putc(base, '\r');
 		pl011_putc(base, *s);
 	}
+}
+
+int pl011_getc(uintptr_t base)
+{
+	if (mmio_read32(base + UARTFR) & UARTFR_RXFE)
+		return -1;
+	return mmio_read32(base + UARTDR) & 0xff;
+}
+
+void pl011_enable_rx_irq(uintptr_t base)
+{
+	mmio_write32(base + UARTICR, 0x7ff);
+	mmio_write32(base + UARTIMSC, UART_RXIM | UART_RTIM);
 }

@@ -2,6 +2,8 @@
 #include "gic/gic.h"
 #include "gic/vgic_hw.h"
 #include "hyp/irq.h"
+#include "hyp/monitor.h"
+#include "platform.h"
 #include "hyp/log.h"
 #include "hyp/timer.h"
 
@@ -27,6 +29,9 @@ void irq_handle_exit(struct vcpu *v)
 		break;
 	case SGI_KICK:
 		v->lrs.dirty = true;
+		break;
+	case UART1_INTID:
+		monitor_rx();
 		break;
 	default:
 		if (vgic_hw_irq(v, iar))

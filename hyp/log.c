@@ -8,6 +8,9 @@
 #include "lib/fmt.h"
 
 enum log_level log_threshold = LOG_INFO;
+uintptr_t log_console = UART0_PA;
+
+void log_set_console(uintptr_t uart) { log_console = uart; }
 static spinlock_t console_lock;
 static const char *const level_name[] = { "ERROR", "WARN", "INFO", "DEBUG" };
 
@@ -20,9 +23,9 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 		n = fmt_snprintf(line, sizeof(line), "%s", prefix);
 	n = fmt_vsnprintf(line + n, sizeof(line) - n, fmt, ap) + n;
 	spin_lock(&console_lock);
-	pl011_puts(UART0_PA, line);
+	pl011_puts(log_console, line);
 	if (n >= (int)sizeof(line)) /* never cut a message silently */
-		pl011_puts(UART0_PA, " [...truncated]\n");
+		pl011_puts(log_console, " [...truncated]\n");
 	spin_unlock(&console_lock);
 }
 

@@ -4,6 +4,7 @@
 #include "drivers/vexpress_sysreg.h"
 #include "gic/gic.h"
 #include "hyp/log.h"
+#include "hyp/monitor.h"
 #include "hyp/page_pool.h"
 #include "hyp/pcpu.h"
 #include "hyp/vm.h"
@@ -52,7 +53,10 @@ void hyp_main(void)
 		vexpress_power_off();
 	}
 	vm_print_map(&vm0);
-	console_printf("=== starting guest ===\n");
+	console_printf("=== starting guest: the hypervisor's log and monitor continue on UART1 ===\n");
+	log_set_console(UART1_PA);
+	console_printf("\n=== hyp %s: log and monitor (the guest's console is UART0) ===\n", HYP_BUILD_ID);
+	monitor_start(&vm0);
 	pcpus[0].vcpu = &vm0.vcpus[0];
 	pcpu_serve(0);
 }

@@ -20,7 +20,11 @@ static void out(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	pl011_puts(UART0_PA, line); /* no lock: the holder may be the CPU that died */
+	/* No lock: the holder may be the CPU that died. Both consoles: the user watches
+	 * the guest's, the log is on the other. */
+	pl011_puts(UART0_PA, line);
+	if (log_console != UART0_PA)
+		pl011_puts(log_console, line);
 }
 
 static void dump_state(void)

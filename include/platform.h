@@ -7,6 +7,8 @@
 #define HYP_STACK_SHIFT 14
 
 #define UART0_PA 0x1c090000u
+#define UART1_PA 0x1c0a0000u /* the hypervisor's log and monitor once a guest runs */
+#define UART1_INTID 38       /* SPI 6 */
 #define SYSREGS_PA 0x1c010000u
 /* Offsets of the GIC blocks from the private peripheral base (CBAR). */
 #define GICD_OFFSET 0x1000u

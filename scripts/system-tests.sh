@@ -49,3 +49,41 @@ if [ $rc -eq 124 ] && grep -q "timeout after 3s" <<<"$out" && grep -q "hang: spi
 else
 	fail "system/runner-stops-hanging-guest: rc=$rc, output: $out"
 fi
+
+# The monitor on UART1: commands answered while a guest runs, and quit powers off.
+monitor_test() {
+	local out="$logs/sys-monitor" pty qpid i ok=1
+	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --monitor pty --timeout 60 \
+		</dev/null >"$out.console" 2>&1 &
+	qpid=$!
+	for i in $(seq 1 50); do
+		pty=$(sed -n 's|.*char device redirected to \(/dev/pts/[0-9]*\) (label serial1).*|\1|p' "$out.console")
+		[ -n "$pty" ] && grep -q "idle: ticking" "$out.console" && break
+		sleep 0.2
+	done
+	if [ -z "$pty" ]; then
+		fail "system/monitor: no pseudo-terminal for UART1 in $out.console"
+		kill $qpid 2>/dev/null
+		return
+	fi
+	stty -F "$pty" raw -echo
+	timeout 20 cat "$pty" >"$out.log" 2>/dev/null &
+	sleep 0.5
+	for cmd in status irqs help frobnicate quit; do
+		printf '%s\r' "$cmd" >"$pty"
+		sleep 0.5
+	done
+	wait $qpid
+	rc=$?
+	tr -d '\r' <"$out.log" >"$out.txt"
+	grep -q "vcpu0: on, running on cpu0; exits [1-9]" "$out.txt" || ok=0
+	grep -qE "^ +27: enabled.* level prio 0x40 hw" "$out.txt" || ok=0
+	grep -q "unknown command 'frobnicate'" "$out.txt" || ok=0
+	grep -q "quit: powering the machine off" "$out.txt" || ok=0
+	if [ $ok = 1 ] && [ $rc -eq 0 ]; then
+		pass "system/monitor-status-irqs-quit"
+	else
+		fail "system/monitor-status-irqs-quit: rc=$rc, monitor output in $out.txt"
+	fi
+}
+monitor_test

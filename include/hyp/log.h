@@ -1,5 +1,6 @@
 #ifndef HYP_LOG_H
 #define HYP_LOG_H
+#include <stdint.h>
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
@@ -21,6 +22,10 @@ void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 		if (!__atomic_exchange_n(&done_, 1, __ATOMIC_RELAXED)) \
 			log_printf(lvl, __VA_ARGS__);   \
 	} while (0)
+
+/* From now on the log goes to `uart` (the guest owns UART0 once it runs). */
+void log_set_console(uintptr_t uart);
+extern uintptr_t log_console;
 
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

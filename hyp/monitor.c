@@ -1,0 +1,157 @@
+/* Monitor commands, one table. Reading another CPU's vCPU state here is a snapshot, not
+ * a stop: the numbers may move while they print. */
+#include <string.h>
+
+#include "drivers/pl011.h"
+#include "drivers/vexpress_sysreg.h"
+#include "gic/gic.h"
+#include "gic/vgic.h"
+#include "hyp/log.h"
+#include "hyp/monitor.h"
+#include "hyp/pcpu.h"
+#include "hyp/vm.h"
+
+static struct vm *mon_vm;
+static char line[80];
+static unsigned len;
+
+static const char *const power_name[] = { "off", "on" };
+
+static void cmd_status(struct vm *vm)
+{
+	console_printf("VM %u: %u vCPU(s), RAM %#x bytes at IPA %#x (PA %#x), %u interrupt lines\n",
+		       vm->vmid, vm->nr_vcpus, vm->ram_size, vm->ram_ipa, vm->ram_pa, vm->vgic.nr_irqs);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+		const struct vcpu_stats *s = &v->stats;
+		console_printf("  vcpu%u: %s%s on cpu%u; exits %u: hvc %u mmio %u wfi %u irq %u "
+			       "maintenance %u sysreg %u; injected dabt %u pabt %u undef %u; timer irqs %u+%u\n",
+			       i, power_name[v->power & 1], v->running ? ", running" : "", v->pcpu, s->exits,
+			       s->hvc, s->mmio, s->wfi, s->irq, s->maintenance, s->sysreg, s->dabt_injected,
+			       s->pabt_injected, s->undef_injected, s->vtimer_irqs, s->ptimer_irqs);
+	}
+}
+
+static void print_irq(unsigned intid, const struct vgic_irq *irq)
+{
+	console_printf("    %4u: %s%s%s%s%s prio %#04x%s%s", intid, irq->enabled ? "enabled" : "disabled",
+		       vgic_irq_pending(irq) ? " pending" : "", irq->active ? " active" : "",
+		       irq->line_level ? " line-high" : "", irq->edge ? " edge" : " level", irq->priority,
+		       irq->hw ? " hw" : "", irq->group1 ? " group1" : "");
+	if (intid < 16 && irq->sgi_sources)
+		console_printf(" sources %#x", irq->sgi_sources);
+	if (intid >= 32)
+		console_printf(" targets %#x", irq->targets);
+	if (irq->lr_vcpu >= 0)
+		console_printf(" in-LR-of-vcpu%d", irq->lr_vcpu);
+	console_printf("\n");
+}
+
+/* Every vCPU's list registers as last written, and every interrupt that is not idle. */
+static void cmd_irqs(struct vm *vm)
+{
+	vgic_lock(vm);
+	console_printf("GICD_CTLR: group0 %s, group1 %s\n", vm->vgic.enable_grp0 ? "on" : "off",
+		       vm->vgic.enable_grp1 ? "on" : "off");
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+		console_printf("  vcpu%u: %u LR(s) in use%s, VMCR %08x (saved), APR %08x (saved)\n", i,
+			       v->lrs.used, v->lrs.dirty ? ", refill due" : "", v->ctx.irq.vmcr, v->ctx.irq.apr);
+		for (unsigned l = 0; l < v->lrs.used; l++)
+			console_printf("    LR%u %08x: INTID %u state %u prio %#x%s\n", l, v->lrs.lr[l],
+				       v->lrs.lr[l] & GICH_LR_VIRTUAL_ID_MASK, (v->lrs.lr[l] >> 28) & 3,
+				       (v->lrs.lr[l] >> 23 & 0x1f) << 3, v->lrs.lr[l] & GICH_LR_HW ? " hw" : "");
+		/* SGIs are always enabled: list them only when something is going on. */
+		for (unsigned id = 0; id < VGIC_NR_PRIVATE; id++)
+			if (vgic_irq_busy(&vm->vgic.priv[i][id]) || (id >= 16 && vm->vgic.priv[i][id].enabled))
+				print_irq(id, &vm->vgic.priv[i][id]);
+	}
+	console_printf("  shared (SPIs):\n");
+	for (unsigned id = VGIC_NR_PRIVATE; id < vm->vgic.nr_irqs; id++) {
+		const struct vgic_irq *irq = &vm->vgic.spi[id - VGIC_NR_PRIVATE];
+		if (vgic_irq_busy(irq) || irq->enabled)
+			print_irq(id, irq);
+	}
+	vgic_unlock(vm);
+}
+
+static void cmd_quit(struct vm *vm)
+{
+	(void)vm;
+	console_printf("monitor: quit: powering the machine off\n");
+	vexpress_power_off();
+}
+
+static void cmd_log(struct vm *vm);
+static void cmd_help(struct vm *vm);
+
+static const struct {
+	const char *name, *help;
+	void (*fn)(struct vm *vm);
+} commands[] = {
+	{ "help", "this list", cmd_help },
+	{ "status", "VM and vCPUs: power, where they run, exit counters", cmd_status },
+	{ "irqs", "each vCPU's list registers and every interrupt that is not idle", cmd_irqs },
+	{ "debug", "log level DEBUG (\"info\" goes back)", cmd_log },
+	{ "info", "log level INFO", cmd_log },
+	{ "quit", "power the machine off (QEMU exits)", cmd_quit },
+};
+
+static const char *current;
+
+static void cmd_log(struct vm *vm)
+{
+	(void)vm;
+	log_threshold = strcmp(current, "debug") ? LOG_INFO : LOG_DEBUG;
+	console_printf("monitor: log level %s\n", current);
+}
+
+static void cmd_help(struct vm *vm)
+{
+	(void)vm;
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		console_printf("  %-8s %s\n", commands[i].name, commands[i].help);
+}
+
+void monitor_exec(struct vm *vm, const char *cmd)
+{
+	while (*cmd == ' ')
+		cmd++;
+	if (!*cmd)
+		return;
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(cmd, commands[i].name)) {
+			current = cmd;
+			commands[i].fn(vm);
+			return;
+		}
+	}
+	console_printf("monitor: unknown command '%s' (try 'help')\n", cmd);
+}
+
+void monitor_rx(void)
+{
+	int c;
+
+	while ((c = pl011_getc(UART1_PA)) >= 0) {
+		if (c == '\r' || c == '\n') {
+			line[len] = 0;
+			if (mon_vm)
+				monitor_exec(mon_vm, line);
+			len = 0;
+			console_printf("hyp> ");
+		} else if (len + 1 < sizeof(line) && c >= ' ' && c < 0x7f) {
+			line[len++] = (char)c;
+		}
+	}
+}
+
+void monitor_start(struct vm *vm)
+{
+	mon_vm = vm;
+	pl011_enable_rx_irq(UART1_PA);
+	gic_route_spi(UART1_INTID, 0);
+	gic_set_priority(UART1_INTID, 0xc0);
+	gic_enable_irq(UART1_INTID);
+	console_printf("hyp monitor: type 'help'\nhyp> ");
+}
