@@ -11,6 +11,9 @@
 
 #define SGI_MAX 16u
 
+typedef bool (*bit_get_fn)(const struct vgic_irq *irq);
+typedef void (*bit_set_fn)(struct vgic_irq *irq, unsigned intid, unsigned vcpu, bool bit);
+
 struct vgic_reg {
 	uint16_t off, size;
 	uint8_t bpi;    /* bits per interrupt; 0: not a per-interrupt register */
@@ -20,6 +23,11 @@ struct vgic_reg {
 			 unsigned len);
 	void (*write)(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
 		      unsigned len, uint32_t val);
+	/* One bit per interrupt: the bit's accessors, and whether 0 bits are ignored (the
+	 * set/clear registers); the generic bits_read/bits_write do the rest. */
+	bit_get_fn get;
+	bit_set_fn set;
+	bool ones_only;
 };
 
 static unsigned vcpu_mask(const struct vgic_dist *d)
@@ -134,9 +142,6 @@ static void active_rewritten(struct vgic_irq *irq)
 
 /* ---- 1 bit per interrupt: IGROUPR, IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER ---- */
 
-typedef bool (*bit_get_fn)(const struct vgic_irq *irq);
-typedef void (*bit_set_fn)(struct vgic_irq *irq, unsigned intid, unsigned vcpu, bool bit);
-
 static uint32_t bits_read(struct vgic_dist *d, unsigned vcpu, unsigned intid, unsigned len,
 			  bit_get_fn get)
 {
@@ -229,83 +234,6 @@ static void clear_active(struct vgic_irq *irq, unsigned intid, unsigned vcpu, bo
 	(void)intid, (void)vcpu, (void)bit;
 	irq->active = false;
 	active_rewritten(irq);
-}
-
-static uint32_t read_group(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			   unsigned len)
-{
-	(void)rel;
-	return bits_read(d, vcpu, intid, len, get_group);
-}
-
-static void write_group(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			unsigned len, uint32_t val)
-{
-	(void)rel;
-	bits_write(d, vcpu, intid, len, val, false, set_group);
-}
-
-static uint32_t read_enable(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			    unsigned len)
-{
-	(void)rel;
-	return bits_read(d, vcpu, intid, len, get_enabled);
-}
-
-static void write_senable(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			  unsigned len, uint32_t val)
-{
-	(void)rel;
-	bits_write(d, vcpu, intid, len, val, true, set_enable);
-}
-
-static void write_cenable(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			  unsigned len, uint32_t val)
-{
-	(void)rel;
-	bits_write(d, vcpu, intid, len, val, true, clear_enable);
-}
-
-static uint32_t read_pending(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			     unsigned len)
-{
-	(void)rel;
-	return bits_read(d, vcpu, intid, len, pending_view);
-}
-
-static void write_spending(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			   unsigned len, uint32_t val)
-{
-	(void)rel;
-	bits_write(d, vcpu, intid, len, val, true, set_pending);
-}
-
-static void write_cpending(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			   unsigned len, uint32_t val)
-{
-	(void)rel;
-	bits_write(d, vcpu, intid, len, val, true, clear_pending);
-}
-
-static uint32_t read_active(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			    unsigned len)
-{
-	(void)rel;
-	return bits_read(d, vcpu, intid, len, get_active);
-}
-
-static void write_sactive(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			  unsigned len, uint32_t val)
-{
-	(void)rel;
-	bits_write(d, vcpu, intid, len, val, true, set_active);
-}
-
-static void write_cactive(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
-			  unsigned len, uint32_t val)
-{
-	(void)rel;
-	bits_write(d, vcpu, intid, len, val, true, clear_active);
 }
 
 /* ---- 8 bits per interrupt: IPRIORITYR, ITARGETSR ---- */
@@ -531,24 +459,27 @@ static uint32_t read_id(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint
 }
 
 /* Sorted by offset. Ranges not listed are reserved: RAZ/WI. A NULL write is WI. */
+/* A register with its own handlers, or one bit per interrupt served by bits_read/write. */
+#define FN(read, write) read, write, NULL, NULL, false
+#define BITS(get, set, ones) NULL, NULL, get, set, ones
 static const struct vgic_reg regs[] = {
-	{ GICD_CTLR, 4, 0, W32, read_ctlr, write_ctlr },
-	{ GICD_TYPER, 4, 0, W32, read_typer, NULL },
-	{ GICD_IIDR, 4, 0, W32, read_iidr, NULL },
-	{ GICD_IGROUPR, 0x80, 1, W32, read_group, write_group },
-	{ GICD_ISENABLER, 0x80, 1, W32, read_enable, write_senable },
-	{ GICD_ICENABLER, 0x80, 1, W32, read_enable, write_cenable },
-	{ GICD_ISPENDR, 0x80, 1, W32, read_pending, write_spending },
-	{ GICD_ICPENDR, 0x80, 1, W32, read_pending, write_cpending },
-	{ GICD_ISACTIVER, 0x80, 1, W32, read_active, write_sactive },
-	{ GICD_ICACTIVER, 0x80, 1, W32, read_active, write_cactive },
-	{ GICD_IPRIORITYR, 0x400, 8, W8 | W32, read_priority, write_priority },
-	{ GICD_ITARGETSR, 0x400, 8, W8 | W32, read_targets, write_targets },
-	{ GICD_ICFGR, 0x100, 2, W32, read_config, write_config },
-	{ GICD_SGIR, 4, 0, W32, NULL, write_sgir },
-	{ GICD_CPENDSGIR, 0x10, 8, W8 | W32, read_sgi_pending, write_sgi_cpending },
-	{ GICD_SPENDSGIR, 0x10, 8, W8 | W32, read_sgi_pending, write_sgi_spending },
-	{ GICD_PIDR4, 0x30, 0, W32, read_id, NULL },
+	{ GICD_CTLR, 4, 0, W32, FN(read_ctlr, write_ctlr) },
+	{ GICD_TYPER, 4, 0, W32, FN(read_typer, NULL) },
+	{ GICD_IIDR, 4, 0, W32, FN(read_iidr, NULL) },
+	{ GICD_IGROUPR, 0x80, 1, W32, BITS(get_group, set_group, false) },
+	{ GICD_ISENABLER, 0x80, 1, W32, BITS(get_enabled, set_enable, true) },
+	{ GICD_ICENABLER, 0x80, 1, W32, BITS(get_enabled, clear_enable, true) },
+	{ GICD_ISPENDR, 0x80, 1, W32, BITS(pending_view, set_pending, true) },
+	{ GICD_ICPENDR, 0x80, 1, W32, BITS(pending_view, clear_pending, true) },
+	{ GICD_ISACTIVER, 0x80, 1, W32, BITS(get_active, set_active, true) },
+	{ GICD_ICACTIVER, 0x80, 1, W32, BITS(get_active, clear_active, true) },
+	{ GICD_IPRIORITYR, 0x400, 8, W8 | W32, FN(read_priority, write_priority) },
+	{ GICD_ITARGETSR, 0x400, 8, W8 | W32, FN(read_targets, write_targets) },
+	{ GICD_ICFGR, 0x100, 2, W32, FN(read_config, write_config) },
+	{ GICD_SGIR, 4, 0, W32, FN(NULL, write_sgir) },
+	{ GICD_CPENDSGIR, 0x10, 8, W8 | W32, FN(read_sgi_pending, write_sgi_cpending) },
+	{ GICD_SPENDSGIR, 0x10, 8, W8 | W32, FN(read_sgi_pending, write_sgi_spending) },
+	{ GICD_PIDR4, 0x30, 0, W32, FN(read_id, NULL) },
 };
 
 static const struct vgic_reg *find_reg(uint32_t off)
@@ -608,7 +539,9 @@ int vgic_dist_read(struct vgic_dist *d, unsigned vcpu, uint32_t off, unsigned le
 		return -EINVAL;
 	*val = 0;
 	r = decode(d, off, len);
-	if (r && r->read)
+	if (r && r->get)
+		*val = bits_read(d, vcpu, first_intid(r, off - r->off), len, r->get);
+	else if (r && r->read)
 		*val = r->read(d, vcpu, first_intid(r, off - r->off), off - r->off, len);
 	return 0;
 }
@@ -620,7 +553,9 @@ int vgic_dist_write(struct vgic_dist *d, unsigned vcpu, uint32_t off, unsigned l
 	if (!access_ok(d, vcpu, off, len))
 		return -EINVAL;
 	r = decode(d, off, len);
-	if (r && r->write)
+	if (r && r->set)
+		bits_write(d, vcpu, first_intid(r, off - r->off), len, val, r->ones_only, r->set);
+	else if (r && r->write)
 		r->write(d, vcpu, first_intid(r, off - r->off), off - r->off, len, val);
 	return 0;
 }
