@@ -59,6 +59,11 @@ static int check_bootdesc(const struct bootdesc *bd, unsigned nr_cpus)
 			bd->guest_mem, host_end, GUEST_RAM_PA);
 		return -E2BIG;
 	}
+	if (bd->nr_irqs % 32 || bd->nr_irqs > 1024 || (bd->nr_irqs && bd->nr_irqs < 64)) {
+		log_err("%u interrupt lines asked for: the virtual GIC has 64 to 1024, a multiple of 32\n",
+			bd->nr_irqs);
+		return -EINVAL;
+	}
 	if (bd->vcpus == 0 || bd->vcpus > nr_cpus) {
 		log_err("%u vCPUs asked for, %u physical CPUs online (one vCPU per CPU)\n", bd->vcpus, nr_cpus);
 		return -EINVAL;
@@ -112,7 +117,7 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 		v->id = i;
 		v->vmpidr = (1u << 31) | i; /* multiprocessor format, cluster 0, CPU i */
 	}
-	err = vgic_vm_init(vm, VM_NR_IRQS);
+	err = vgic_vm_init(vm, bd->nr_irqs ? bd->nr_irqs : VM_NR_IRQS_DEFAULT);
 	if (!err) /* the UART is the guest's: so is its interrupt, taken on vCPU 0's CPU */
 		err = vgic_passthrough_spi(vm, UART0_INTID, 0);
 	if (err) {

@@ -18,6 +18,7 @@ struct bootdesc {
 	uint32_t initrd_ipa;
 	uint32_t initrd_size;
 	uint32_t vcpus;
+	uint32_t nr_irqs;     /* interrupt lines of the virtual GIC: 32 + SPIs, multiple of 32 */
 };
 
 #endif

@@ -7,6 +7,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 B="$top/build"
+cd "$top"
 logs="$B/test-logs"
 mkdir -p "$logs"
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-60}
@@ -47,10 +48,10 @@ for bin in "$B"/guest/tests/*.bin; do
 	[ -f "$bin" ] || continue
 	name=$(basename "$bin" .bin)
 	src="$top/guest/tests/$name.c"
-	# A test may ask for runner options with a line `/* run-guest: ARGS */`.
-	args=$(sed -n 's|^/\* run-guest: \(.*\) \*/$|\1|p' "$src" | head -1)
-	# shellcheck disable=SC2086
-	"$here/run-guest" --kernel "$bin" --timeout "$GUEST_TIMEOUT" $args </dev/null >"$logs/guest-$name.log" 2>&1
+	# A test may ask for runner options with a line `/* run-guest: ARGS */` (shell words,
+	# paths relative to the top of the tree).
+	eval "args=($(sed -n 's|^/\* run-guest: \(.*\) \*/$|\1|p' "$src" | head -1))"
+	"$here/run-guest" --kernel "$bin" --timeout "$GUEST_TIMEOUT" "${args[@]}" </dev/null >"$logs/guest-$name.log" 2>&1
 	rc=$?
 	tally <"$logs/guest-$name.log"
 	if ! grep -q "^DONE $name" <(tr -d '\r' <"$logs/guest-$name.log"); then

@@ -87,3 +87,21 @@ monitor_test() {
 	fi
 }
 monitor_test
+check_refusal runner-bad-irqs "64 to 1024 lines" --kernel "$demo" --irqs 100
+# A kernel image larger than the guest's RAM is refused, naming the file, before QEMU starts.
+big="$logs/oversize-kernel.bin"
+head -c $((3 << 20)) /dev/zero >"$big"
+check_refusal runner-oversize-kernel "kernel image '$big' .* does not fit" --kernel "$big" --mem 2M
+
+# A DTB the user passes is used with /memory and /chosen fixed up for the run: give the
+# dtb test a tree that says 4 KiB of RAM and has no /chosen, and it must see the truth.
+wrong="$logs/wrong.dtb"
+cpp -P -nostdinc -undef -x assembler-with-cpp -DGUEST_RAM_IPA=0x80000000 -DGUEST_MEM=0x1000 \
+	-DGUEST_VCPUS=1 "$top/guest/platform/guest.dts" | sed '/chosen {/,/};/d' | dtc -q -I dts -O dtb -o "$wrong" -
+out=$("$here/run-guest" --kernel "$B/guest/tests/dtb.bin" --dtb "$wrong" --mem 64M \
+	--append "hyp dtb-test console=ttyAMA0" --initrd "$B/guest/demo/demo.bin" --timeout 30 </dev/null 2>&1)
+if [ "$(grep -c '^PASS: dtb/' <<<"$(tr -d '\r' <<<"$out")")" -eq 5 ] && ! grep -q '^FAIL' <<<"$out"; then
+	pass "system/user-dtb-memory-and-chosen-fixed-up"
+else
+	fail "system/user-dtb-memory-and-chosen-fixed-up: $(grep -E 'FAIL|run-guest' <<<"$out" | head -3)"
+fi

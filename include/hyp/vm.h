@@ -45,8 +45,9 @@ static inline void vgic_unlock(struct vm *vm) { spin_unlock(&vm->vgic_lock); }
 #define VGIC_GICC_SIZE 0x2000u
 /* UART0's interrupt (SPI 5), passed through with the UART. */
 #define UART0_INTID 37
-/* Interrupt lines of a VM: 32 private + 128 SPIs, as the TC2's GIC. */
-#define VM_NR_IRQS 160
+/* Interrupt lines of a VM unless the runner asks otherwise: 32 private + 128 SPIs, as
+ * the TC2's GIC. */
+#define VM_NR_IRQS_DEFAULT 160
 
 static inline bool vm_ipa_in_ram(const struct vm *vm, uint32_t ipa) { return ipa - vm->ram_ipa < vm->ram_size; }
 
