@@ -66,12 +66,25 @@ static inline bool vgic_irq_busy(const struct vgic_irq *irq)
 	       irq->lr_vcpu >= 0;
 }
 
+struct vgic_dist;
+/* Visit, in INTID order, the interrupts of `vcpu` (its private ones and every SPI) that may
+ * not be idle; clears the marks of idle ones. fn returns true to stop. */
+bool vgic_for_each_maybe_busy(struct vgic_dist *d, unsigned vcpu,
+			      bool (*fn)(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq,
+					 unsigned intid, void *arg),
+			      void *arg);
+
 struct vgic_dist {
 	bool enable_grp0, enable_grp1; /* GICD_CTLR bits 0, 1 */
 	unsigned nr_vcpus;
 	unsigned nr_irqs; /* 32 + SPIs, a multiple of 32 up to 1024 */
 	struct vgic_irq priv[VGIC_MAX_VCPUS][VGIC_NR_PRIVATE];
 	struct vgic_irq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
+	/* Interrupts that may not be idle: every one that is busy (vgic_irq_busy) has its
+	 * bit set, by the model's notify(); the flush and WFI scans clear the bits of those
+	 * they find idle. So a scan visits a handful of interrupts, not all of them. */
+	uint32_t priv_maybe[VGIC_MAX_VCPUS];
+	uint32_t spi_maybe[(VGIC_MAX_IRQS - VGIC_NR_PRIVATE + 31) / 32];
 	/* vCPU `vcpu` must re-run flush: something may now be deliverable to it, or its
 	 * list registers hold a stale copy. May name the caller's own vCPU. */
 	void (*kick)(void *ctx, unsigned vcpu);

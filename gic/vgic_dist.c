@@ -108,6 +108,11 @@ static void notify(struct vgic_dist *d, struct vgic_irq *irq, unsigned intid, un
 {
 	unsigned t;
 
+	if (intid < VGIC_NR_PRIVATE)
+		d->priv_maybe[vcpu] |= 1u << intid;
+	else
+		d->spi_maybe[(intid - VGIC_NR_PRIVATE) / 32] |= 1u << (intid % 32);
+
 	if (irq->lr_vcpu >= 0)
 		kick(d, (unsigned)irq->lr_vcpu);
 	if (!irq->active && !vgic_irq_forwardable(d, irq))
@@ -632,22 +637,55 @@ void vgic_map_hw(struct vgic_dist *d, unsigned vcpu, unsigned intid, unsigned hw
 		kick(d, (unsigned)irq->lr_vcpu);
 }
 
-bool vgic_has_deliverable(struct vgic_dist *d, unsigned vcpu)
+/* One word of the maybe-busy marks: visit its busy interrupts, drop the idle ones. */
+static bool scan_word(struct vgic_dist *d, unsigned vcpu, uint32_t *word, struct vgic_irq *first,
+		      unsigned base,
+		      bool (*fn)(struct vgic_dist *, unsigned, struct vgic_irq *, unsigned, void *),
+		      void *arg)
 {
-	if (vcpu >= d->nr_vcpus)
-		return false;
-	for (unsigned intid = 0; intid < d->nr_irqs && intid < VGIC_MAX_IRQS; intid++) {
-		struct vgic_irq *irq = intid < VGIC_NR_PRIVATE ? &d->priv[vcpu][intid]
-							       : &d->spi[intid - VGIC_NR_PRIVATE];
+	for (uint32_t w = *word; w; w &= w - 1) {
+		unsigned bit = (unsigned)__builtin_ctz(w);
+		struct vgic_irq *irq = &first[bit];
 
-		if (!vgic_irq_busy(irq))
+		if (!vgic_irq_busy(irq)) {
+			*word &= ~(1u << bit);
 			continue;
-		if (irq->lr_vcpu == (int)vcpu && lr_holds_pending(irq))
-			return true;
-		if (intid >= VGIC_NR_PRIVATE && vgic_target_vcpu(d, irq, intid, vcpu) != vcpu)
-			continue;
-		if ((irq->lr_vcpu < 0 || irq->lr_vcpu == (int)vcpu) && vgic_irq_forwardable(d, irq))
+		}
+		if (fn(d, vcpu, irq, base + bit, arg))
 			return true;
 	}
 	return false;
+}
+
+bool vgic_for_each_maybe_busy(struct vgic_dist *d, unsigned vcpu,
+			      bool (*fn)(struct vgic_dist *, unsigned, struct vgic_irq *, unsigned, void *),
+			      void *arg)
+{
+	unsigned words = (d->nr_irqs - VGIC_NR_PRIVATE + 31) / 32;
+
+	if (vcpu >= d->nr_vcpus)
+		return false;
+	if (scan_word(d, vcpu, &d->priv_maybe[vcpu], d->priv[vcpu], 0, fn, arg))
+		return true;
+	for (unsigned w = 0; w < words; w++)
+		if (d->spi_maybe[w] &&
+		    scan_word(d, vcpu, &d->spi_maybe[w], &d->spi[32 * w], VGIC_NR_PRIVATE + 32 * w, fn, arg))
+			return true;
+	return false;
+}
+
+static bool deliverable(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq, unsigned intid,
+			void *arg)
+{
+	(void)arg;
+	if (irq->lr_vcpu == (int)vcpu && lr_holds_pending(irq))
+		return true;
+	if (intid >= VGIC_NR_PRIVATE && vgic_target_vcpu(d, irq, intid, vcpu) != vcpu)
+		return false;
+	return (irq->lr_vcpu < 0 || irq->lr_vcpu == (int)vcpu) && vgic_irq_forwardable(d, irq);
+}
+
+bool vgic_has_deliverable(struct vgic_dist *d, unsigned vcpu)
+{
+	return vgic_for_each_maybe_busy(d, vcpu, deliverable, 0);
 }

@@ -132,36 +132,41 @@ static uint32_t encode(const struct vgic_dist *d, unsigned vcpu, const struct ca
 	return lr;
 }
 
+struct flush_scan {
+	struct cand best[VGIC_MAX_LRS];
+	unsigned n, total, cap;
+};
+
+static bool consider(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq, unsigned intid,
+		     void *arg)
+{
+	struct flush_scan *s = arg;
+
+	if (irq->lr_vcpu == (int)vcpu)
+		unflush(d, irq, intid, vcpu);
+	if (intid >= VGIC_NR_PRIVATE && vgic_target_vcpu(d, irq, intid, vcpu) != vcpu)
+		return false;
+	if (!is_candidate(d, irq, vcpu))
+		return false;
+	s->total++;
+	keep_best(s->best, &s->n, s->cap, (struct cand){ irq, intid });
+	return false;
+}
+
 unsigned vgic_flush_lrs(struct vgic_dist *d, unsigned vcpu, uint32_t *lrs, unsigned nr_lrs,
 			bool *more)
 {
-	struct cand best[VGIC_MAX_LRS];
-	unsigned n = 0, total = 0;
-	unsigned cap = nr_lrs < VGIC_MAX_LRS ? nr_lrs : VGIC_MAX_LRS;
+	struct flush_scan s = { .cap = nr_lrs < VGIC_MAX_LRS ? nr_lrs : VGIC_MAX_LRS };
 
-	for (unsigned intid = 0; vcpu < d->nr_vcpus && intid < d->nr_irqs && intid < VGIC_MAX_IRQS;
-	     intid++) {
-		struct vgic_irq *irq = intid < VGIC_NR_PRIVATE ? &d->priv[vcpu][intid]
-							       : &d->spi[intid - VGIC_NR_PRIVATE];
-
-		if (!vgic_irq_busy(irq))
-			continue;
-		if (irq->lr_vcpu == (int)vcpu)
-			unflush(d, irq, intid, vcpu);
-		if (intid >= VGIC_NR_PRIVATE && vgic_target_vcpu(d, irq, intid, vcpu) != vcpu)
-			continue;
-		if (!is_candidate(d, irq, vcpu))
-			continue;
-		total++;
-		keep_best(best, &n, cap, (struct cand){ irq, intid });
-	}
-	for (unsigned i = 0; i < n; i++)
-		lrs[i] = encode(d, vcpu, &best[i]);
-	for (unsigned i = n; i < nr_lrs; i++)
+	/* Only interrupts that may be busy can be candidates or sit in this vCPU's LRs. */
+	vgic_for_each_maybe_busy(d, vcpu, consider, &s);
+	for (unsigned i = 0; i < s.n; i++)
+		lrs[i] = encode(d, vcpu, &s.best[i]);
+	for (unsigned i = s.n; i < nr_lrs; i++)
 		lrs[i] = 0;
 	if (more)
-		*more = total > n;
-	return n;
+		*more = s.total > s.n;
+	return s.n;
 }
 
 static void fold(struct vgic_irq *irq, unsigned intid, uint32_t lr)

@@ -32,11 +32,13 @@ enum family {
 	F_LR_COUNT,  /* flush uses at most nr_lrs entries and zeroes the rest */
 	F_LR_RANGE,  /* LR contents: existing INTIDs, encoding matches the model */
 	F_LR_UNIQUE, /* an interrupt is in at most one LR of one vCPU, as lr_vcpu says */
+	F_MARKED,    /* every busy interrupt is marked for the flush/WFI scans */
 	F_NR
 };
 
 static const char *const family_name[F_NR] = {
 	"return", "read", "isolation", "id", "prio", "ranges", "lr_count", "lr_range", "lr_unique",
+	"marked",
 };
 
 struct fz {
@@ -312,6 +314,10 @@ static void check_irq(struct fz *f, const struct vgic_irq *irq, unsigned owner, 
 		fail(f, F_RANGES, "INTID %u field out of range", intid);
 	if (irq->lr_vcpu < 0 && (irq->lr_pending || irq->lr_stale_pend || irq->lr_stale_act))
 		fail(f, F_RANGES, "INTID %u: LR bookkeeping left behind", intid);
+	if (vgic_irq_busy(irq) &&
+	    !(intid < VGIC_NR_PRIVATE ? f->d.priv_maybe[owner] >> intid & 1
+				      : f->d.spi_maybe[(intid - VGIC_NR_PRIVATE) / 32] >> (intid % 32) & 1))
+		fail(f, F_MARKED, "INTID %u (bank %u) busy but not marked: a scan would miss it", intid, owner);
 	if ((intid < 16 && (!irq->enabled || !irq->edge || irq->hw || irq->pending_latch)) ||
 	    (intid >= 16 && intid < 32 && irq->edge))
 		fail(f, F_RANGES, "INTID %u: fixed configuration changed", intid);
@@ -413,6 +419,7 @@ FAMILY(F_RANGES, fields_in_range)
 FAMILY(F_LR_COUNT, lr_count_within_nr_lrs)
 FAMILY(F_LR_RANGE, lr_contents_valid)
 FAMILY(F_LR_UNIQUE, irq_in_at_most_one_lr)
+FAMILY(F_MARKED, busy_interrupts_marked_for_scans)
 
 /* The run did deliver interrupts of every kind, and overflowed the LRs. */
 static void test_coverage(void)
@@ -441,6 +448,7 @@ int main(void)
 	RUN(lr_count_within_nr_lrs);
 	RUN(lr_contents_valid);
 	RUN(irq_in_at_most_one_lr);
+	RUN(busy_interrupts_marked_for_scans);
 	RUN(coverage);
 	return check_exit();
 }
