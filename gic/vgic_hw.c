@@ -192,7 +192,8 @@ static void hw_deactivated(struct vcpu *v, unsigned phys)
 
 void vgic_sync(struct vcpu *v)
 {
-	unsigned used = v->lrs.used;
+	unsigned used = v->lrs.used, nr_done = 0;
+	uint16_t done[sizeof(v->lrs.lr) / sizeof(v->lrs.lr[0])]; /* HW INTIDs the guest deactivated */
 	bool vtimer_deactivated = false;
 
 	if (used) {
@@ -202,30 +203,32 @@ void vgic_sync(struct vcpu *v)
 				if (GICH_LR_PHYS_ID(lr) == PPI_VIRT_TIMER)
 					vtimer_deactivated = true;
 				else
-					v->lrs.hw_done[v->lrs.nr_hw_done++] = GICH_LR_PHYS_ID(lr);
+					done[nr_done++] = GICH_LR_PHYS_ID(lr);
 			}
 			v->lrs.lr[i] = lr;
 		}
 		vgic_lock(v->vm);
 		vgic_sync_lrs(&v->vm->vgic, v->id, v->lrs.lr, used);
-		for (unsigned i = 0; i < v->lrs.nr_hw_done; i++)
-			hw_deactivated(v, v->lrs.hw_done[i]);
+		for (unsigned i = 0; i < nr_done; i++)
+			hw_deactivated(v, done[i]);
 		vgic_unlock(v->vm);
-		if (vtimer_deactivated || v->lrs.nr_hw_done)
+		if (vtimer_deactivated || nr_done)
 			gic_refresh(); /* a still-asserted line must be seen again (gic.h) */
-		v->lrs.nr_hw_done = 0;
 		/* The hardware LRs still hold these: the next flush must rewrite them. */
 		v->lrs.dirty = true;
 	}
 	vtimer_sync(v, vtimer_deactivated);
 }
 
-bool vgic_vcpu_pending(struct vcpu *v)
+void vgic_wait_for_interrupt(struct vcpu *v)
 {
-	bool r;
+	bool pending;
 
 	vgic_lock(v->vm);
-	r = vgic_has_deliverable(&v->vm->vgic, v->id);
+	pending = vgic_has_deliverable(&v->vm->vgic, v->id);
 	vgic_unlock(v->vm);
-	return r;
+	if (pending)
+		return;
+	gic_refresh(); /* nothing pending may hide in the physical GIC (gic.h) */
+	wfi();
 }

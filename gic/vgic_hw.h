@@ -21,6 +21,7 @@ void vgic_sync(struct vcpu *v);
 int vgic_passthrough_spi(struct vm *vm, unsigned intid, unsigned pcpu);
 /* A physical interrupt arrived: if it is a passed-through one, inject it and return true. */
 bool vgic_hw_irq(struct vcpu *v, uint32_t iar);
-/* Is an interrupt deliverable to this vCPU (for WFI)? */
-bool vgic_vcpu_pending(struct vcpu *v);
+/* WFI for the vCPU: unless an interrupt is already deliverable to it, wait in Hyp (IRQs
+ * masked) for a physical interrupt, which then exits the guest at once on return. */
+void vgic_wait_for_interrupt(struct vcpu *v);
 #endif

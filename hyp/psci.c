@@ -3,7 +3,6 @@
  * hands it to that CPU, which is parked waiting (pcpu_serve). */
 #include "arm/sysreg.h"
 #include "drivers/vexpress_sysreg.h"
-#include "gic/gic.h"
 #include "gic/vgic_hw.h"
 #include "hyp/hvc.h"
 #include "hyp/hvc_abi.h"
@@ -60,10 +59,7 @@ static uint32_t affinity_info(struct vcpu *v, uint32_t mpidr, uint32_t level)
  * shallower state than asked): the vCPU waits like WFI, and the call returns SUCCESS. */
 static uint32_t cpu_suspend(struct vcpu *v)
 {
-	if (!vgic_vcpu_pending(v)) {
-		gic_refresh();
-		wfi();
-	}
+	vgic_wait_for_interrupt(v);
 	return PSCI_RET_SUCCESS;
 }
 

@@ -6,7 +6,6 @@
 #include "arm/hsr.h"
 #include "arm/psr.h"
 #include "arm/sysreg.h"
-#include "gic/gic.h"
 #include "gic/vgic_hw.h"
 #include "hyp/hvc.h"
 #include "hyp/inject.h"
@@ -91,13 +90,9 @@ static void handle_wfx(struct vcpu *v, const struct hsr_info *h)
 		return;
 	}
 	v->stats.wfi++;
-	/* Block until something could be delivered. WFI in Hyp with IRQs masked still
-	 * wakes on a physical interrupt, which then exits the guest at once; anything that
-	 * makes this vCPU's interrupts pending (timer, kick SGI) arrives that way. */
-	if (!vgic_vcpu_pending(v)) {
-		gic_refresh(); /* nothing pending may hide in the physical GIC (gic.h) */
-		wfi();
-	}
+	/* Block until something could be delivered: anything that makes this vCPU's
+	 * interrupts pending (timer, kick SGI, device) is a physical interrupt to its CPU. */
+	vgic_wait_for_interrupt(v);
 }
 
 static void handle_cp15(struct vcpu *v, const struct hsr_info *h)

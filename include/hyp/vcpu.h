@@ -58,8 +58,6 @@ struct vcpu_ctx {
 struct vcpu_lrs {
 	uint32_t lr[16];
 	unsigned used;  /* LRs filled by the last flush (the rest are 0) */
-	uint16_t hw_done[16]; /* physical INTIDs the guest deactivated, seen by this sync */
-	unsigned nr_hw_done;
 	bool dirty;     /* the model changed for this vCPU: rebuild the LRs before entry */
 };
 
