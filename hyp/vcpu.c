@@ -56,7 +56,6 @@ void vcpu_run(struct vcpu *v)
 	unsigned exit;
 
 	write_HTPIDR((uint32_t)v); /* for the panic dump */
-	this_pcpu()->vcpu = v;
 	v->pcpu = this_cpu_id();
 	vm_enter_cpu(v);
 	vcpu_ctx_load(v);

@@ -38,7 +38,6 @@ static int testdev_write_locked(void *dev, struct vcpu *v, uint32_t off, unsigne
 static const struct mmio_ops testdev_locked_ops = { testdev_read_locked, testdev_write_locked };
 static uint8_t next_vmid = 1;
 
-
 static int check_bootdesc(const struct bootdesc *bd, unsigned nr_cpus)
 {
 	uint64_t host_end = (uint64_t)HYP_PA + bd->host_mem;
