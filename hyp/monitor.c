@@ -15,7 +15,7 @@ static struct vm *mon_vm;
 static char line[80];
 static unsigned len;
 
-static const char *const power_name[] = { "off", "on" };
+static const char *const power_name[] = { "off", "on", "stopping" };
 
 static void cmd_status(struct vm *vm)
 {
@@ -26,7 +26,7 @@ static void cmd_status(struct vm *vm)
 		const struct vcpu_stats *s = &v->stats;
 		console_printf("  vcpu%u: %s%s on cpu%u; exits %u: hvc %u mmio %u wfi %u irq %u "
 			       "maintenance %u sysreg %u; injected dabt %u pabt %u undef %u; timer irqs %u+%u\n",
-			       i, power_name[v->power & 1], v->running ? ", running" : "", v->pcpu, s->exits,
+			       i, power_name[v->power % 3], v->running ? ", running" : "", v->pcpu, s->exits,
 			       s->hvc, s->mmio, s->wfi, s->irq, s->maintenance, s->sysreg, s->dabt_injected,
 			       s->pabt_injected, s->undef_injected, s->vtimer_irqs, s->ptimer_irqs);
 	}

@@ -32,12 +32,11 @@ static uint32_t cpu_on(struct vcpu *v, uint32_t mpidr, uint32_t entry, uint32_t 
 		return PSCI_RET_INVALID_ADDRESS;
 	if (!pcpus[t->id].online)
 		return PSCI_RET_INVALID_PARAMETERS;
-	/* A previous CPU_OFF may still be leaving its CPU: wait for that CPU to let go. */
+	/* OFF is only written once the target's CPU has let go of it (enum vcpu_power): a
+	 * target still on its way out is ON to the caller, who waits with AFFINITY_INFO. */
 	if (!__atomic_compare_exchange_n(&t->power, &expected, VCPU_ON, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
 		return PSCI_RET_ALREADY_ON;
-	while (pcpus[t->id].vcpu)
-		wfe();
 	vcpu_reset(t, entry, context, 0, 0);
 	dsb();
 	pcpus[t->id].vcpu = t;
@@ -52,7 +51,8 @@ static uint32_t affinity_info(struct vcpu *v, uint32_t mpidr, uint32_t level)
 
 	if (!t || level != 0) /* one cluster: only level 0 is meaningful */
 		return PSCI_RET_INVALID_PARAMETERS;
-	return t->power == VCPU_ON ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
+	/* STOPPING is still ON: the CPU is not off until its run loop has let it go. */
+	return t->power == VCPU_OFF ? PSCI_AFFINITY_OFF : PSCI_AFFINITY_ON;
 }
 
 /* Every power state is served as standby (the architecture lets an implementation enter a
@@ -98,8 +98,9 @@ int psci_call(struct vcpu *v, uint32_t fid)
 		r[0] = cpu_on(v, r[1], r[2], r[3]);
 		break;
 	case PSCI_CPU_OFF:
-		/* vcpu_run sees the state and gives the CPU back; CPU_OFF does not return. */
-		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+		/* vcpu_run sees the state, gives the CPU back, and only then says OFF; CPU_OFF
+		 * does not return. */
+		__atomic_store_n(&v->power, VCPU_STOPPING, __ATOMIC_RELEASE);
 		break;
 	case PSCI_AFFINITY_INFO:
 		r[0] = affinity_info(v, r[1], r[2]);

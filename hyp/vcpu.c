@@ -73,7 +73,9 @@ void vcpu_run(struct vcpu *v)
 	write_HTPIDR(0);
 	this_pcpu()->vcpu = 0;
 	dsb();
-	sev(); /* a CPU_ON for this vCPU may be waiting for the CPU to be free */
+	/* Last: from here on a CPU_ON may hand the vCPU to this CPU again (enum vcpu_power). */
+	__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+	sev();
 }
 
 void pcpu_serve(unsigned cpu)

@@ -36,6 +36,16 @@ static void sec_racer(uint32_t ctx)
 		;
 }
 
+static bool wait_until_not(volatile uint32_t *flag, uint32_t old, unsigned ms)
+{
+	uint64_t end = read_cntvct() + (uint64_t)ms * 62500;
+
+	while (*flag == old)
+		if (read_cntvct() > end)
+			return false;
+	return true;
+}
+
 static bool wait_off(unsigned cpu)
 {
 	uint64_t end = read_cntvct() + 1000 * 62500ull;
@@ -121,8 +131,8 @@ int main(void)
 		race_go = 1;
 		mine = psci_cpu_on(2, 0x1000);
 		EXPECT(wait_until(&started[2], before2 + 1, 1000));
-		while (race_result == 0x12345678)
-			;
+		if (!wait_until_not(&race_result, 0x12345678, 1000))
+			test_fail(__FILE__, __LINE__, "round %d: vCPU1's CPU_ON never returned", round);
 		if (!((mine == PSCI_RET_SUCCESS && race_result == PSCI_RET_ALREADY_ON) ||
 		      (mine == PSCI_RET_ALREADY_ON && race_result == PSCI_RET_SUCCESS)))
 			test_fail(__FILE__, __LINE__, "round %d: vCPU0 got %#x, vCPU1 got %#x", round, mine,

@@ -74,7 +74,11 @@ struct vcpu_stats {
 		maintenance, kicks, vtimer_irqs, ptimer_irqs, sysreg;
 };
 
-enum vcpu_power { VCPU_OFF, VCPU_ON };
+/* PSCI's view of a vCPU. Each transition has one writer: CPU_ON (OFF -> ON, by compare and
+ * swap), the vCPU's own CPU_OFF (ON -> STOPPING), and its CPU's run loop once it has let
+ * go of the vCPU (STOPPING -> OFF). So OFF means the vCPU is no longer anywhere, and a
+ * CPU_ON that sees it cannot revive a vCPU whose CPU is still on its way out. */
+enum vcpu_power { VCPU_OFF, VCPU_ON, VCPU_STOPPING };
 
 struct vcpu {
 	uint32_t hyp_sp;  /* offset 0: the Hyp stack to return to on a trap */
