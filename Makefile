@@ -33,7 +33,8 @@ HYP_SRCS := boot/start.S boot/boot.c boot/mmu.c \
 	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/hvc.c hyp/psci.c \
 	hyp/testdev.c hyp/page_pool.c hyp/log.c hyp/panic.c hyp/main.c \
 	hyp/irq.c hyp/vtimer.c hyp/ptimer.c hyp/sysreg_trap.c hyp/monitor.c \
-	gic/gic.c gic/gich.c gic/vgic_dist.c gic/vgic_lr.c gic/vgic_hw.c drivers/pl011.c drivers/vexpress_sysreg.c lib/fmt.c
+	gic/gic.c gic/gich.c gic/vgic_dist.c gic/vgic_lr.c gic/vgic_hw.c gic/vgic_dir.c \
+	gic/vgic_guard.c drivers/pl011.c drivers/vexpress_sysreg.c lib/fmt.c
 HYP_OBJS := $(patsubst %,$(B)/hyp/%.o,$(basename $(HYP_SRCS)))
 
 GUEST_LIB_SRCS := guest/lib/start.S guest/lib/exceptions.c guest/lib/console.c guest/lib/test.c \
@@ -41,7 +42,8 @@ GUEST_LIB_SRCS := guest/lib/start.S guest/lib/exceptions.c guest/lib/console.c g
 GUEST_LIB_OBJS := $(patsubst %,$(B)/guest/%.o,$(basename $(GUEST_LIB_SRCS)))
 GUEST_TESTS := $(basename $(notdir $(wildcard guest/tests/*.c)))
 GUEST_BINS := $(patsubst %,$(B)/guest/tests/%.bin,$(GUEST_TESTS)) $(B)/guest/demo/demo.bin \
-	$(B)/guest/bench/bench.bin $(B)/guest/selftest/hang.bin $(B)/guest/selftest/idle.bin
+	$(B)/guest/bench/bench.bin $(B)/guest/selftest/hang.bin $(B)/guest/selftest/idle.bin \
+	$(B)/guest/selftest/busy.bin
 
 # Host unit tests: the hardware-independent code, under ASan and UBSan.
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -I. $(LAYOUT_DEFS) \

@@ -124,14 +124,35 @@ unsigned vgic_target_vcpu(const struct vgic_dist *d, const struct vgic_irq *irq,
  * priority mask, which lives in GICH_VMCR. */
 bool vgic_has_deliverable(struct vgic_dist *d, unsigned vcpu);
 
-/* Fill lrs[0..nr_lrs) for `vcpu` (entries past the returned count are zeroed);
- * *more when candidates did not fit. nr_lrs is capped at VGIC_MAX_LRS. The previous
- * flush's LRs should have been folded back with vgic_sync_lrs; any still out are taken
- * back as the flush left them, i.e. as if the guest never ran on them. */
+/* Fill lrs[0..nr_lrs) for `vcpu` (entries past the returned count are zeroed). nr_lrs is
+ * capped at VGIC_MAX_LRS. The previous flush's LRs should have been folded back with
+ * vgic_sync_lrs; any still out are taken back as the flush left them, i.e. as if the
+ * guest never ran on them.
+ *
+ * When not every candidate fits, the LRs hold the highest-priority active interrupts and,
+ * in at least one LR, the highest-priority pending ones: lower-priority active interrupts
+ * wait in the model (their GICH_APR bits stay set), so the guest can always take the
+ * interrupt native hardware would give it. *hcr then says which maintenance interrupts
+ * (GICH_HCR_NPIE, _UIE, _LRENPIE; never En) bring the hypervisor back to refill, chosen so
+ * that none of them holds already at entry (docs/vgic.md); 0 when everything fit. */
 unsigned vgic_flush_lrs(struct vgic_dist *d, unsigned vcpu, uint32_t *lrs, unsigned nr_lrs,
-			bool *more);
+			uint32_t *hcr);
 /* Fold back the first n LRs as read from GICH after the guest ran (n = flush's count). */
 void vgic_sync_lrs(struct vgic_dist *d, unsigned vcpu, const uint32_t *lrs, unsigned n);
+/* The guest's EOIs that found no list register (GICH_HCR.EOICount, with EOImode 0): they
+ * were for active interrupts the flush left out. Deactivates `count` of this vCPU's
+ * active interrupts that are in none of its LRs, highest priority first (the order a
+ * guest must EOI nested interrupts in). Call before vgic_sync_lrs. Returns how many of
+ * them are hardware-mapped and puts their physical INTIDs in hw[0..max_hw). */
+unsigned vgic_fold_eoicount(struct vgic_dist *d, unsigned vcpu, unsigned count, uint16_t *hw,
+			    unsigned max_hw);
+/* GICC_DIR (EOImode 1) of `intid` by `vcpu`, emulated with the LRs folded back: deactivates
+ * it if it is active. *hwirq is then its physical INTID if it is hardware-mapped, else
+ * VGIC_NO_HWIRQ. False when there was nothing to deactivate. */
+#define VGIC_NO_HWIRQ 0xffffu
+bool vgic_deactivate(struct vgic_dist *d, unsigned vcpu, unsigned intid, unsigned *hwirq);
+/* Clear the active state of one interrupt as GICD_ICACTIVER does. */
+void vgic_irq_clear_active(struct vgic_dist *d, unsigned vcpu, unsigned intid);
 
 /* Pending, enabled, and its group enabled in GICD_CTLR: may go into an LR as pending. */
 bool vgic_irq_forwardable(const struct vgic_dist *d, const struct vgic_irq *irq);

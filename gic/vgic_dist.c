@@ -241,6 +241,16 @@ static void clear_active(struct vgic_irq *irq, unsigned intid, unsigned vcpu, bo
 	active_rewritten(irq);
 }
 
+void vgic_irq_clear_active(struct vgic_dist *d, unsigned vcpu, unsigned intid)
+{
+	struct vgic_irq *irq = vgic_get_irq(d, vcpu, intid);
+
+	if (!irq || !irq->active)
+		return;
+	clear_active(irq, intid, vcpu, true);
+	notify(d, irq, intid, vcpu);
+}
+
 /* ---- 8 bits per interrupt: IPRIORITYR, ITARGETSR ---- */
 
 static uint32_t read_priority(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
@@ -678,6 +688,10 @@ static bool deliverable(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq
 			void *arg)
 {
 	(void)arg;
+	/* Active and pending is not deliverable: the CPU interface signals it only once the
+	 * active instance is gone. */
+	if (irq->active)
+		return false;
 	if (irq->lr_vcpu == (int)vcpu && lr_holds_pending(irq))
 		return true;
 	if (intid >= VGIC_NR_PRIVATE && vgic_target_vcpu(d, irq, intid, vcpu) != vcpu)

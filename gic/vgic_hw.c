@@ -83,26 +83,19 @@ void vgic_cpu_start(struct vcpu *v)
 	gich_write(GICH_APR, v->ctx.irq.apr);
 	gich_write(GICH_HCR, GICH_HCR_EN);
 	v->lrs.used = 0;
+	v->lrs.hcr = GICH_HCR_EN;
 	v->lrs.dirty = true;
+	/* The hypervisor's own interrupts below the monitor's UART (hyp/monitor.c), so the
+	 * monitor is served even when a vCPU keeps its CPU busy with exits. */
 	for (unsigned id = 0; id < 16; id++) /* SGIs that kick this CPU */
 		gic_set_priority(id, 0x80);
+	gic_set_priority(PPI_MAINTENANCE, 0x80);
+	gic_set_priority(PPI_HYP_TIMER, 0x80);
+	gic_set_priority(PPI_VIRT_TIMER, 0x80);
 	gic_enable_irq(SGI_KICK);
 	gic_enable_irq(PPI_MAINTENANCE);
 	gic_enable_irq(PPI_HYP_TIMER);
 	gic_enable_irq(PPI_VIRT_TIMER);
-}
-
-/* More interrupts wait than the LRs hold: which maintenance interrupt brings us back to
- * refill. Once the pending LRs are all acknowledged (NPIE) if any LR is pending; but NPIE
- * is true at once when every LR holds an active interrupt, and would fire on every entry
- * (a livelock a guest can cause by setting ISACTIVER): then wait until the guest has
- * deactivated all but one (UIE). */
-static uint32_t refill_trigger(const uint32_t *lr, unsigned used)
-{
-	for (unsigned i = 0; i < used; i++)
-		if (lr[i] & GICH_LR_PENDING)
-			return GICH_HCR_NPIE;
-	return used > 1 ? GICH_HCR_UIE : 0;
 }
 
 void vgic_cpu_stop(struct vcpu *v)
@@ -112,6 +105,10 @@ void vgic_cpu_stop(struct vcpu *v)
 		gich_write(GICH_LR0 + 4 * i, 0);
 	gich_write(GICH_HCR, 0);
 	v->lrs.used = 0;
+	v->lrs.hcr = 0;
+	vgic_lock(v->vm);
+	vgic_dir_trap_update(v, false);
+	vgic_unlock(v->vm);
 	/* Its timers stop with it; a physical PPI 27 left active would never fire again. */
 	write_CNTV_CTL(0);
 	write_CNTHP_CTL(0);
@@ -128,19 +125,26 @@ void vgic_cpu_stop(struct vcpu *v)
 void vgic_flush(struct vcpu *v)
 {
 	unsigned used, prev = v->lrs.used;
-	bool more = false;
+	uint32_t bits = 0, hcr;
 
 	if (!v->lrs.dirty)
 		return;
 	vgic_lock(v->vm);
 	v->lrs.dirty = false;
-	used = vgic_flush_lrs(&v->vm->vgic, v->id, v->lrs.lr, nr_lrs, &more);
+	used = vgic_flush_lrs(&v->vm->vgic, v->id, v->lrs.lr, nr_lrs, &bits);
+	/* LRENPIE: active interrupts wait outside the LRs; their GICC_DIR must trap. */
+	vgic_dir_trap_update(v, bits & GICH_HCR_LRENPIE);
 	vgic_unlock(v->vm);
 	/* Rewrite what this flush uses and clear what the last one left behind. */
 	for (unsigned i = 0; i < (used > prev ? used : prev); i++)
 		gich_write(GICH_LR0 + 4 * i, i < used ? v->lrs.lr[i] : 0);
 	v->lrs.used = used;
-	gich_write(GICH_HCR, GICH_HCR_EN | (more ? refill_trigger(v->lrs.lr, used) : 0));
+	/* EOICount starts from 0 (vgic_sync consumed it). */
+	hcr = GICH_HCR_EN | bits;
+	gich_write(GICH_HCR, hcr);
+	if (bits)
+		hcr = vgic_guard_entry(v, hcr);
+	v->lrs.hcr = hcr;
 }
 
 int vgic_passthrough_spi(struct vm *vm, unsigned intid, unsigned pcpu)
@@ -190,10 +194,39 @@ static void hw_deactivated(struct vcpu *v, unsigned phys)
 	vgic_set_level(&v->vm->vgic, v->id, h->intid, false);
 }
 
+void vgic_hw_deactivate_for_guest(struct vcpu *v, unsigned phys)
+{
+	gic_deactivate(phys);
+	if (phys == PPI_VIRT_TIMER) {
+		vtimer_sync(v, true);
+		return;
+	}
+	vgic_lock(v->vm);
+	hw_deactivated(v, phys);
+	vgic_unlock(v->vm);
+}
+
+/* EOIs the guest wrote for interrupts outside its LRs (GICH_HCR.EOICount). Only with
+ * EOImode 0: with EOImode 1 such an EOI only drops the priority and counts nothing, and
+ * a GICC_DIR of an interrupt outside the LRs traps instead (gic/vgic_dir.c), so a count
+ * then means DIRs of interrupts that were not active. */
+static unsigned eoi_count(struct vcpu *v)
+{
+	unsigned n;
+
+	if (!(v->lrs.hcr & GICH_HCR_LRENPIE))
+		return 0;
+	n = (gich_read(GICH_HCR) & GICH_HCR_EOICOUNT_MASK) >> GICH_HCR_EOICOUNT_SHIFT;
+	if (n && (gich_read(GICH_VMCR) & GICH_VMCR_VEM))
+		n = 0;
+	return n;
+}
+
 void vgic_sync(struct vcpu *v)
 {
-	unsigned used = v->lrs.used, nr_done = 0;
+	unsigned used = v->lrs.used, nr_done = 0, nr_eoi = 0, eois;
 	uint16_t done[sizeof(v->lrs.lr) / sizeof(v->lrs.lr[0])]; /* HW INTIDs the guest deactivated */
+	uint16_t eoi_hw[GICH_HCR_EOICOUNT_MASK >> GICH_HCR_EOICOUNT_SHIFT]; /* ... outside the LRs */
 	bool vtimer_deactivated = false;
 
 	if (used) {
@@ -207,11 +240,18 @@ void vgic_sync(struct vcpu *v)
 			}
 			v->lrs.lr[i] = lr;
 		}
+		eois = eoi_count(v);
 		vgic_lock(v->vm);
+		/* Before the LRs are folded: "outside the LRs" is still known. */
+		if (eois)
+			nr_eoi = vgic_fold_eoicount(&v->vm->vgic, v->id, eois, eoi_hw,
+						    sizeof(eoi_hw) / sizeof(eoi_hw[0]));
 		vgic_sync_lrs(&v->vm->vgic, v->id, v->lrs.lr, used);
 		for (unsigned i = 0; i < nr_done; i++)
 			hw_deactivated(v, done[i]);
 		vgic_unlock(v->vm);
+		for (unsigned i = 0; i < nr_eoi; i++)
+			vgic_hw_deactivate_for_guest(v, eoi_hw[i]);
 		if (vtimer_deactivated || nr_done)
 			gic_refresh(); /* a still-asserted line must be seen again (gic.h) */
 		/* The hardware LRs still hold these: the next flush must rewrite them. */

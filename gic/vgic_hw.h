@@ -7,6 +7,8 @@
 
 struct vm;
 extern const struct mmio_ops vgic_gicd_ops; /* dev = struct vm * */
+/* The GICC_DIR page while it traps (gic/vgic_dir.c); dev = struct vm *. */
+extern const struct mmio_ops vgic_gicc_dir_ops;
 
 int vgic_vm_init(struct vm *vm, unsigned nr_irqs);
 /* On this CPU before the vCPU's first entry: virtual interface on, PPIs enabled. */
@@ -21,6 +23,18 @@ void vgic_sync(struct vcpu *v);
 int vgic_passthrough_spi(struct vm *vm, unsigned intid, unsigned pcpu);
 /* A physical interrupt arrived: if it is a passed-through one, inject it and return true. */
 bool vgic_hw_irq(struct vcpu *v, uint32_t iar);
+/* The guest completed hardware-mapped `phys` while it was in no LR (EOICount, trapped
+ * GICC_DIR): deactivate the physical interrupt as the LR's HW bit would have. */
+void vgic_hw_deactivate_for_guest(struct vcpu *v, unsigned phys);
+/* gic/vgic_dir.c: with the vgic lock held, from the flush: whether this vCPU has active
+ * interrupts outside its LRs, so GICC_DIR must trap. */
+void vgic_dir_trap_update(struct vcpu *v, bool out_active);
+/* gic/vgic_guard.c: right after the flush wrote `hcr` with maintenance enables: drop any
+ * whose condition already holds (it would fire on every entry) and log which. Returns
+ * the GICH_HCR now in force. */
+uint32_t vgic_guard_entry(struct vcpu *v, uint32_t hcr);
+/* A maintenance-interrupt exit: note it; log when they repeat with no guest progress. */
+void vgic_guard_maintenance(struct vcpu *v);
 /* WFI for the vCPU: unless an interrupt is already deliverable to it, wait in Hyp (IRQs
  * masked) for a physical interrupt, which then exits the guest at once on return. */
 void vgic_wait_for_interrupt(struct vcpu *v);

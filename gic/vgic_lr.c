@@ -3,8 +3,16 @@
  *
  * Between the two, the model keeps per IRQ which vCPU's LR holds it and whether the
  * pending state moved into the LR, so an interrupt lives in one LR of one vCPU, each
- * edge is delivered once, and distributor writes made meanwhile win over the LR copy. */
+ * edge is delivered once, and distributor writes made meanwhile win over the LR copy.
+ *
+ * What the guest sees must be what native hardware would show it, whatever number of LRs:
+ * the LRs always hold the highest-priority pending interrupts that wait (at least one
+ * LR goes to them, evicting the lowest-priority active interrupt if need be), and every
+ * change of the guest's that could make something outside the LRs the right one to take
+ * next brings the hypervisor back (docs/vgic.md, "List registers"). */
 #include "gic/vgic.h"
+
+#include <stddef.h>
 
 #define SGI_MAX 16u
 
@@ -13,12 +21,10 @@ struct cand {
 	unsigned intid;
 };
 
-/* Active ones first: the guest must find them to EOI/deactivate them. Then priority,
- * lower value first, then INTID. */
+/* Higher priority (lower value) first, then lower INTID: the order in which native
+ * hardware picks between pending interrupts. */
 static bool before(const struct cand *a, const struct cand *b)
 {
-	if (a->irq->active != b->irq->active)
-		return a->irq->active;
 	if (a->irq->priority != b->irq->priority)
 		return a->irq->priority < b->irq->priority;
 	return a->intid < b->intid;
@@ -100,7 +106,12 @@ static uint32_t encode_sgi(struct vgic_irq *irq, bool fwd)
 	return lr | src << GICH_LR_CPUID_SHIFT;
 }
 
-static uint32_t encode(const struct vgic_dist *d, unsigned vcpu, const struct cand *c)
+/* hold_pending: an active interrupt that is pending again goes in as active only, its
+ * pending state kept in the model, because something that waits outranks it: once the
+ * guest deactivated it, a pending LR would be taken before that. The EOI bit then brings
+ * the hypervisor back at the deactivation. */
+static uint32_t encode(const struct vgic_dist *d, unsigned vcpu, const struct cand *c,
+		       bool hold_pending)
 {
 	struct vgic_irq *irq = c->irq;
 	bool fwd = vgic_irq_forwardable(d, irq);
@@ -109,6 +120,8 @@ static uint32_t encode(const struct vgic_dist *d, unsigned vcpu, const struct ca
 	irq->lr_vcpu = (int8_t)vcpu;
 	if (irq->group1)
 		lr |= GICH_LR_GRP1;
+	if (irq->active && hold_pending)
+		fwd = false; /* an SGI's EOI bit follows from its waiting source */
 	if (c->intid < SGI_MAX)
 		return lr | encode_sgi(irq, fwd);
 	if (irq->active)
@@ -118,8 +131,8 @@ static uint32_t encode(const struct vgic_dist *d, unsigned vcpu, const struct ca
 		/* The physical side holds the pending state of an active HW interrupt. */
 		if (irq->active)
 			fwd = false;
-	} else if (!irq->edge) {
-		/* Resample the line after the guest's EOI. */
+	} else if (!irq->edge || (irq->active && hold_pending && vgic_irq_pending(irq))) {
+		/* Resample the line after the guest's EOI, or refill with what was held. */
 		lr |= GICH_LR_EOI;
 	}
 	if (fwd) {
@@ -133,14 +146,16 @@ static uint32_t encode(const struct vgic_dist *d, unsigned vcpu, const struct ca
 }
 
 struct flush_scan {
-	struct cand best[VGIC_MAX_LRS];
-	unsigned n, total, cap;
+	struct cand act[VGIC_MAX_LRS];      /* the highest-priority active candidates */
+	struct cand pend[VGIC_MAX_LRS + 1]; /* pending ones, and the best of those left waiting */
+	unsigned nact, npend, total_act, total_pend, cap;
 };
 
 static bool consider(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq, unsigned intid,
 		     void *arg)
 {
 	struct flush_scan *s = arg;
+	struct cand c = { irq, intid };
 
 	if (irq->lr_vcpu == (int)vcpu)
 		unflush(d, irq, intid, vcpu);
@@ -148,25 +163,59 @@ static bool consider(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq, u
 		return false;
 	if (!is_candidate(d, irq, vcpu))
 		return false;
-	s->total++;
-	keep_best(s->best, &s->n, s->cap, (struct cand){ irq, intid });
+	if (irq->active) {
+		s->total_act++;
+		keep_best(s->act, &s->nact, s->cap, c);
+	} else {
+		s->total_pend++;
+		keep_best(s->pend, &s->npend, s->cap + 1, c);
+	}
 	return false;
 }
 
+static unsigned min_u(unsigned a, unsigned b) { return a < b ? a : b; }
+
 unsigned vgic_flush_lrs(struct vgic_dist *d, unsigned vcpu, uint32_t *lrs, unsigned nr_lrs,
-			bool *more)
+			uint32_t *hcr)
 {
-	struct flush_scan s = { .cap = nr_lrs < VGIC_MAX_LRS ? nr_lrs : VGIC_MAX_LRS };
+	struct flush_scan s = { .cap = min_u(nr_lrs, VGIC_MAX_LRS) };
+	unsigned na = 0, np = 0, n = 0;
+	uint32_t bits = 0;
+	const struct vgic_irq *waiting = NULL; /* the best pending interrupt left out */
 
 	/* Only interrupts that may be busy can be candidates or sit in this vCPU's LRs. */
 	vgic_for_each_maybe_busy(d, vcpu, consider, &s);
-	for (unsigned i = 0; i < s.n; i++)
-		lrs[i] = encode(d, vcpu, &s.best[i]);
-	for (unsigned i = s.n; i < nr_lrs; i++)
+	if (s.cap) {
+		/* Active interrupts first: the guest must find them to EOI/deactivate them. But
+		 * the best pending one always gets an LR: native hardware would deliver it now
+		 * if it outranks the running priority, and the active ones left out can still
+		 * be completed (vgic_fold_eoicount, vgic_deactivate). */
+		na = min_u(s.total_act, s.cap - (s.total_pend ? 1 : 0));
+		np = min_u(s.total_pend, s.cap - na);
+	}
+	if (s.total_pend > np)
+		waiting = s.pend[np].irq;
+	for (unsigned i = 0; i < na; i++)
+		lrs[n++] = encode(d, vcpu, &s.act[i],
+				  waiting && s.act[i].irq->priority > waiting->priority);
+	for (unsigned i = 0; i < np; i++)
+		lrs[n++] = encode(d, vcpu, &s.pend[i], false);
+	for (unsigned i = n; i < nr_lrs; i++)
 		lrs[i] = 0;
-	if (more)
-		*more = s.total > s.n;
-	return s.n;
+	/* Refill triggers, none of which may hold at entry (or the guest never runs):
+	 * NP only with a purely pending LR in (QEMU does not count active-and-pending ones
+	 * as pending), U only with two valid LRs or more, LRENP with EOICount cleared (the
+	 * caller's job). */
+	if (waiting)
+		bits |= GICH_HCR_NPIE; /* np >= 1 purely pending LRs, the best ones */
+	if (s.total_act > na) {
+		bits |= GICH_HCR_LRENPIE; /* an EOI of one left out */
+		if (n >= 2)
+			bits |= GICH_HCR_UIE; /* room again: take them back */
+	}
+	if (hcr)
+		*hcr = bits;
+	return n;
 }
 
 static void fold(struct vgic_irq *irq, unsigned intid, uint32_t lr)
@@ -207,4 +256,57 @@ void vgic_sync_lrs(struct vgic_dist *d, unsigned vcpu, const uint32_t *lrs, unsi
 		fold(irq, intid, lrs[i]);
 		release(d, irq, intid, vcpu);
 	}
+}
+
+/* The highest-priority active interrupt of `vcpu` that is in no list register. */
+struct out_scan {
+	struct cand best;
+};
+
+static bool find_out_active(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq,
+			    unsigned intid, void *arg)
+{
+	struct out_scan *s = arg;
+	struct cand c = { irq, intid };
+
+	if (!irq->active || irq->lr_vcpu >= 0)
+		return false;
+	if (intid >= VGIC_NR_PRIVATE && vgic_target_vcpu(d, irq, intid, vcpu) != vcpu)
+		return false;
+	if (!s->best.irq || before(&c, &s->best))
+		s->best = c;
+	return false;
+}
+
+unsigned vgic_fold_eoicount(struct vgic_dist *d, unsigned vcpu, unsigned count, uint16_t *hw,
+			    unsigned max_hw)
+{
+	unsigned nhw = 0;
+
+	for (; count; count--) {
+		struct out_scan s = { { NULL, 0 } };
+
+		vgic_for_each_maybe_busy(d, vcpu, find_out_active, &s);
+		if (!s.best.irq)
+			break; /* an EOI of nothing (UNPREDICTABLE): ignored */
+		if (s.best.irq->hw && nhw < max_hw)
+			hw[nhw++] = s.best.irq->hwirq;
+		vgic_irq_clear_active(d, vcpu, s.best.intid);
+	}
+	return nhw;
+}
+
+bool vgic_deactivate(struct vgic_dist *d, unsigned vcpu, unsigned intid, unsigned *hwirq)
+{
+	struct vgic_irq *irq = vgic_get_irq(d, vcpu, intid);
+
+	*hwirq = VGIC_NO_HWIRQ;
+	/* Only this vCPU's own: an SPI another vCPU holds or is the target of is not. */
+	if (!irq || !irq->active || (irq->lr_vcpu >= 0 && irq->lr_vcpu != (int)vcpu) ||
+	    (intid >= VGIC_NR_PRIVATE && vgic_target_vcpu(d, irq, intid, vcpu) != vcpu))
+		return false;
+	if (irq->hw)
+		*hwirq = irq->hwirq;
+	vgic_irq_clear_active(d, vcpu, intid);
+	return true;
 }

@@ -26,6 +26,7 @@ void irq_handle_exit(struct vcpu *v)
 		/* The exit itself is the point: sync/flush refill the list registers. */
 		v->stats.maintenance++;
 		v->lrs.dirty = true;
+		vgic_guard_maintenance(v);
 		break;
 	case SGI_KICK:
 		v->lrs.dirty = true;

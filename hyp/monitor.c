@@ -29,6 +29,10 @@ static void cmd_status(struct vm *vm)
 			       i, power_name[v->power % 3], v->running ? ", running" : "", v->pcpu, s->exits,
 			       s->hvc, s->mmio, s->wfi, s->irq, s->maintenance, s->sysreg, s->dabt_injected,
 			       s->pabt_injected, s->undef_injected, s->vtimer_irqs, s->ptimer_irqs);
+		/* A maintenance storm, or conditions the entry guard had to drop (gic/vgic_guard.c). */
+		if (v->storm.run >= 100 || v->storm.dropped)
+			console_printf("    maintenance: %u in a row at PC %08x (GICH_MISR %#x); conditions dropped at entry: %u\n",
+				       v->storm.run, v->storm.pc, v->storm.misr, v->storm.dropped);
 	}
 }
 
@@ -55,8 +59,9 @@ static void cmd_irqs(struct vm *vm)
 		       vm->vgic.enable_grp1 ? "on" : "off");
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		const struct vcpu *v = &vm->vcpus[i];
-		console_printf("  vcpu%u: %u LR(s) in use%s, VMCR %08x (saved), APR %08x (saved)\n", i,
-			       v->lrs.used, v->lrs.dirty ? ", refill due" : "", v->ctx.irq.vmcr, v->ctx.irq.apr);
+		console_printf("  vcpu%u: %u LR(s) in use%s, HCR %08x, VMCR %08x (saved), APR %08x (saved)\n", i,
+			       v->lrs.used, v->lrs.dirty ? ", refill due" : "", v->lrs.hcr, v->ctx.irq.vmcr,
+			       v->ctx.irq.apr);
 		for (unsigned l = 0; l < v->lrs.used; l++)
 			console_printf("    LR%u %08x: INTID %u state %u prio %#x%s\n", l, v->lrs.lr[l],
 				       v->lrs.lr[l] & GICH_LR_VIRTUAL_ID_MASK, (v->lrs.lr[l] >> 28) & 3,
@@ -151,7 +156,9 @@ void monitor_start(struct vm *vm)
 	mon_vm = vm;
 	pl011_enable_rx_irq(UART1_PA);
 	gic_route_spi(UART1_INTID, 0);
-	gic_set_priority(UART1_INTID, 0xc0);
+	/* Above everything else the hypervisor takes (gic/vgic_hw.c): the monitor answers
+	 * even while a vCPU keeps its CPU busy with interrupts. */
+	gic_set_priority(UART1_INTID, 0x40);
 	gic_enable_irq(UART1_INTID);
 	console_printf("hyp monitor: type 'help'\nhyp> ");
 }

@@ -114,6 +114,25 @@ int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum
 	return err ? err : map_pass(s2, ipa, pa, size, leaf_attrs(type), 1);
 }
 
+int stage2_page_set_valid(struct stage2 *s2, uint64_t ipa, int valid)
+{
+	uint64_t l1e, l2e, *l3e;
+
+	if (ipa >= S2_IPA_LIMIT || (ipa & (SZ_4K - 1)))
+		return -ENOENT;
+	l1e = s2->l1[ipa >> 30];
+	if (!(l1e & S2_VALID))
+		return -ENOENT;
+	l2e = table_of(s2, l1e)[(ipa >> 21) & 511];
+	if (!(l2e & S2_VALID) || !(l2e & S2_TABLE))
+		return -ENOENT; /* nothing, or a 2 MiB block */
+	l3e = &table_of(s2, l2e)[(ipa >> 12) & 511];
+	if (!(*l3e & S2_TABLE))
+		return -ENOENT; /* never mapped (page descriptors keep bit 1 while invalid) */
+	*l3e = valid ? *l3e | S2_VALID : *l3e & ~S2_VALID;
+	return 0;
+}
+
 int stage2_lookup(const struct stage2 *s2, uint64_t ipa, uint64_t *pa, enum s2_mem *type,
 		  unsigned *level)
 {

@@ -107,6 +107,10 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 	err = mmio_register(&vm->mmio, TESTDEV_IPA, TESTDEV_SIZE, &testdev_locked_ops, vm, "testdev");
 	if (!err)
 		err = mmio_register(&vm->mmio, VGIC_GICD_IPA, PAGE_SIZE, &vgic_gicd_ops, vm, "GICD");
+	/* Reached only while the page is unmapped (gic/vgic_dir.c). */
+	if (!err)
+		err = mmio_register(&vm->mmio, VGIC_GICC_IPA + GICC_DIR, PAGE_SIZE, &vgic_gicc_dir_ops,
+				    vm, "GICC_DIR page, when it traps");
 	if (err)
 		return err;
 

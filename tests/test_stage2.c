@@ -648,6 +648,36 @@ static void test_two_vms(void)
 	CHECK_EQ(stage2_vttbr(&b) & D_OA_MASK, FAKE_PA_BASE + 4096);
 }
 
+/* A trapped-some-of-the-time page: invalid and valid again, same PA and attributes, no
+ * table allocated; only 4 KiB page mappings can do that. */
+static void test_page_set_valid(void)
+{
+	struct stage2 s2;
+	unsigned level, pages;
+	uint64_t d;
+
+	CHECK_EQ(fresh(&s2, POOL_PAGES, 1), 0);
+	CHECK_EQ(stage2_map(&s2, 0x2c002000, 0x2c006000, 2 * SZ_4K, S2_DEVICE), 0);
+	CHECK_EQ(stage2_map(&s2, 0x80000000, 0x82000000, SZ_2M, S2_NORMAL), 0);
+	pages = s2.pages;
+	d = raw_leaf(&s2, 0x2c003000, &level);
+	CHECK_EQ(stage2_page_set_valid(&s2, 0x2c003000, 0), 0);
+	expect_unmapped(&s2, 0x2c003000);
+	expect_map(&s2, 0x2c002000, 0x2c006000, S2_DEVICE, 3);
+	CHECK_EQ(raw_leaf(&s2, 0x2c003000, &level) & D_TYPE_MASK, 2); /* invalid: bit 0 clear */
+	CHECK_EQ(stage2_page_set_valid(&s2, 0x2c003000, 0), 0);
+	CHECK_EQ(stage2_page_set_valid(&s2, 0x2c003000, 1), 0);
+	CHECK_EQ(raw_leaf(&s2, 0x2c003000, &level), d);
+	expect_map(&s2, 0x2c003000, 0x2c007000, S2_DEVICE, 3);
+	CHECK_EQ(s2.pages, pages);
+	CHECK_EQ(stage2_page_set_valid(&s2, 0x2c004000, 0), -ENOENT); /* never mapped */
+	CHECK_EQ(stage2_page_set_valid(&s2, 0x80000000, 0), -ENOENT); /* a block */
+	CHECK_EQ(stage2_page_set_valid(&s2, 0x40000000, 0), -ENOENT); /* no L2 table */
+	CHECK_EQ(stage2_page_set_valid(&s2, 0x2c002800, 0), -ENOENT); /* not page aligned */
+	CHECK_EQ(stage2_page_set_valid(&s2, S2_IPA_LIMIT, 0), -ENOENT);
+	expect_map(&s2, 0x80000000, 0x82000000, S2_NORMAL, 2);
+}
+
 int main(void)
 {
 	RUN(init);
@@ -676,5 +706,6 @@ int main(void)
 	RUN(no_memory_midway_maps_nothing);
 	RUN(no_memory_after_block_maps_nothing);
 	RUN(two_vms);
+	RUN(page_set_valid);
 	return check_exit();
 }

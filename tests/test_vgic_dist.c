@@ -583,14 +583,14 @@ static void test_kick_on_newly_deliverable(void)
 /* Put SPI `intid` (enabled, edge, pending) into vCPU 0's LR and return its LR index. */
 static int into_lr0(unsigned intid, uint32_t *lrs, unsigned *n)
 {
-	bool more;
+	uint32_t hcr;
 
 	wr(0, GICD_CTLR, 4, 3);
 	wr(0, GICD_ICFGR + intid / 16 * 4, 4, 0xaaaaaaaa);
 	wr(0, GICD_ITARGETSR + intid, 1, 0x01);
 	wr(0, GICD_ISENABLER + intid / 32 * 4, 4, 1u << (intid % 32));
 	vgic_pulse(&D, 0, intid);
-	*n = vgic_flush_lrs(&D, 0, lrs, 4, &more);
+	*n = vgic_flush_lrs(&D, 0, lrs, 4, &hcr);
 	for (unsigned i = 0; i < *n; i++)
 		if ((lrs[i] & GICH_LR_VIRTUAL_ID_MASK) == intid)
 			return (int)i;
@@ -635,12 +635,12 @@ static void test_kick_lr_holder_on_change(void)
 static void test_kick_sgi_in_lr_on_cpendsgir(void)
 {
 	uint32_t lrs[4];
-	bool more;
+	uint32_t hcr;
 
 	CHECK_EQ(setup(2, 64), 0);
 	wr(0, GICD_CTLR, 4, 1);
 	wr(1, GICD_SGIR, 4, (0x01u << 16) | 6); /* vCPU 1 -> vCPU 0, SGI 6 */
-	CHECK_EQ(vgic_flush_lrs(&D, 0, lrs, 4, &more), 1);
+	CHECK_EQ(vgic_flush_lrs(&D, 0, lrs, 4, &hcr), 1);
 	/* The pending instance is in the LR, and still reads as pending. */
 	CHECK_EQ(D.priv[0][6].sgi_sources, 0);
 	CHECK_EQ(rd(0, GICD_SPENDSGIR + 4, 4), 0x00020000);
@@ -652,14 +652,14 @@ static void test_kick_sgi_in_lr_on_cpendsgir(void)
 	/* The LR copy, still pending, is not folded back over the clear. */
 	vgic_sync_lrs(&D, 0, lrs, 1);
 	CHECK_EQ(D.priv[0][6].sgi_sources, 0);
-	CHECK_EQ(vgic_flush_lrs(&D, 0, lrs, 4, &more), 0);
+	CHECK_EQ(vgic_flush_lrs(&D, 0, lrs, 4, &hcr), 0);
 }
 
 static void test_pending_clear_beats_stale_lr(void)
 {
 	uint32_t lrs[4];
 	unsigned n;
-	bool more;
+	uint32_t hcr;
 	int i;
 
 	CHECK_EQ(setup(2, 64), 0);
@@ -672,7 +672,7 @@ static void test_pending_clear_beats_stale_lr(void)
 	CHECK_EQ(rd(1, GICD_ISPENDR + 4, 4), 0);
 	vgic_sync_lrs(&D, 0, lrs, n); /* the LR still says pending */
 	CHECK_EQ(rd(1, GICD_ISPENDR + 4, 4), 0);
-	CHECK_EQ(vgic_flush_lrs(&D, 0, lrs, 4, &more), 0);
+	CHECK_EQ(vgic_flush_lrs(&D, 0, lrs, 4, &hcr), 0);
 	/* Likewise an active-state clear beats an LR that still shows active. */
 	CHECK_EQ(setup(2, 64), 0);
 	i = into_lr0(45, lrs, &n);

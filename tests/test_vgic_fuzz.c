@@ -1,7 +1,8 @@
 /* Random operations on a 4-vCPU, 96-IRQ VGIC: distributor accesses of any offset, width,
- * value and vCPU, injections, and flush / guest acknowledge and EOI / sync cycles, with
- * the model's invariants checked after every step. Deterministic (fixed seed); one
- * PASS/FAIL line per invariant family.
+ * value and vCPU, injections, and flush / guest acknowledge, EOI and deactivate / sync
+ * cycles on a simulated virtual CPU interface (tests/vif_sim.h), with the model's
+ * invariants checked after every step. Deterministic (fixed seed); one PASS/FAIL line per
+ * invariant family.
  *
  * With -DVGIC_LIBFUZZER the same operations are driven by libFuzzer's bytes and a broken
  * invariant aborts:
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "gic/vgic.h"
+#include "vif_sim.h"
 
 #define NV 4
 #define NIRQ 96
@@ -33,18 +35,19 @@ enum family {
 	F_LR_RANGE,  /* LR contents: existing INTIDs, encoding matches the model */
 	F_LR_UNIQUE, /* an interrupt is in at most one LR of one vCPU, as lr_vcpu says */
 	F_MARKED,    /* every busy interrupt is marked for the flush/WFI scans */
+	F_ENTRY,     /* no maintenance interrupt is due at entry (architecture and QEMU) */
+	F_ORDER,     /* the LRs' pending interrupts outrank every one left waiting */
 	F_NR
 };
 
 static const char *const family_name[F_NR] = {
 	"return", "read", "isolation", "id", "prio", "ranges", "lr_count", "lr_range", "lr_unique",
-	"marked",
+	"marked", "entry", "order",
 };
 
 struct fz {
 	struct vgic_dist d;
-	uint32_t lrs[NV][VGIC_MAX_LRS];
-	unsigned used[NV];
+	struct vif vif[NV];
 	bool running[NV]; /* flushed, not synced yet */
 	uint32_t typer, iidr;
 	/* Randomness: libFuzzer's bytes, or xorshift. */
@@ -53,7 +56,7 @@ struct fz {
 	uint64_t rng;
 	unsigned long step;
 	/* Coverage, so a run that exercises nothing does not pass quietly. */
-	unsigned long acks, sgi_acks, mores, hw_lrs, kicks;
+	unsigned long acks, sgi_acks, mores, hw_lrs, kicks, evictions, eoi_folds, dir_traps, eois;
 };
 
 #ifndef VGIC_LIBFUZZER
@@ -115,7 +118,7 @@ static void vm_reset(struct fz *f)
 	f->d.kick = count_kick;
 	f->d.kick_ctx = f;
 	f->d.log_once = ignore_log;
-	memset(f->used, 0, sizeof(f->used));
+	memset(f->vif, 0, sizeof(f->vif));
 	memset(f->running, 0, sizeof(f->running));
 	vgic_dist_read(&f->d, 0, GICD_TYPER, 4, &f->typer);
 	vgic_dist_read(&f->d, 0, GICD_IIDR, 4, &f->iidr);
@@ -219,15 +222,56 @@ static void op_access(struct fz *f, unsigned v)
 	}
 }
 
+/* The LRs just flushed for v must hold the best pending interrupts: nothing left waiting
+ * outranks a purely pending LR or an active-and-pending one, and when something pending
+ * waits, some LR is purely pending (else nothing would bring it in). */
+static void check_order(struct fz *f, unsigned v, const uint32_t *lrs, unsigned n)
+{
+	unsigned worst_pend = 0, worst_ap = 0, pure = 0, best_wait = 0x100, wait_id = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t st = vif_lr_state(lrs[i]);
+
+		if (st == GICH_LR_PENDING) {
+			pure++;
+			if (vif_lr_prio(lrs[i]) > worst_pend)
+				worst_pend = vif_lr_prio(lrs[i]);
+		} else if (st == (GICH_LR_PENDING | GICH_LR_ACTIVE) && vif_lr_prio(lrs[i]) > worst_ap) {
+			worst_ap = vif_lr_prio(lrs[i]);
+		}
+	}
+	for (unsigned id = 0; id < NIRQ; id++) {
+		struct vgic_irq *irq = vgic_get_irq(&f->d, v, id);
+
+		if (!irq || irq->lr_vcpu >= 0 || irq->active || !vgic_irq_forwardable(&f->d, irq) ||
+		    vgic_target_vcpu(&f->d, irq, id, v) != v)
+			continue;
+		if (irq->priority < best_wait) {
+			best_wait = irq->priority;
+			wait_id = id;
+		}
+	}
+	if (best_wait == 0x100)
+		return;
+	if (!pure)
+		fail(f, F_ORDER, "vCPU %u: INTID %u waits and no LR is pending", v, wait_id);
+	if (pure && worst_pend > best_wait)
+		fail(f, F_ORDER, "vCPU %u: a pending LR of priority %#x, INTID %u (%#x) waits", v,
+		     worst_pend, wait_id, best_wait);
+	if (worst_ap > best_wait)
+		fail(f, F_ORDER, "vCPU %u: an active+pending LR of priority %#x, INTID %u (%#x) waits",
+		     v, worst_ap, wait_id, best_wait);
+}
+
 static void op_flush(struct fz *f, unsigned v)
 {
-	uint32_t buf[VGIC_MAX_LRS + 1];
+	struct vif *vf = &f->vif[v];
+	uint32_t buf[VGIC_MAX_LRS + 1], bits = 0;
 	unsigned nl = 1 + rnd(f, 4), n;
-	bool more;
 
 	for (unsigned i = 0; i <= VGIC_MAX_LRS; i++)
 		buf[i] = 0xdeadbeef;
-	n = vgic_flush_lrs(&f->d, v, buf, nl, &more);
+	n = vgic_flush_lrs(&f->d, v, buf, nl, &bits);
 	if (n > nl)
 		fail(f, F_LR_COUNT, "flush of %u LRs used %u", nl, n);
 	for (unsigned i = n; i < nl; i++)
@@ -237,7 +281,10 @@ static void op_flush(struct fz *f, unsigned v)
 		fail(f, F_LR_COUNT, "flush wrote past nr_lrs");
 	if (n > nl)
 		n = nl;
-	f->mores += more;
+	if (bits & ~(uint32_t)(GICH_HCR_UIE | GICH_HCR_NPIE | GICH_HCR_LRENPIE))
+		fail(f, F_ENTRY, "flush asked for GICH_HCR bits %#x", bits);
+	f->mores += bits != 0;
+	f->evictions += !!(bits & GICH_HCR_LRENPIE);
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t lr = buf[i];
 		unsigned id = lr & GICH_LR_VIRTUAL_ID_MASK;
@@ -264,42 +311,88 @@ static void op_flush(struct fz *f, unsigned v)
 				fail(f, F_LR_UNIQUE, "INTID %u twice in vCPU %u's LRs", id, v);
 		f->hw_lrs += !!(lr & GICH_LR_HW);
 	}
-	memcpy(f->lrs[v], buf, n * sizeof(buf[0]));
-	f->used[v] = n;
+	check_order(f, v, buf, n);
+	memset(vf->lr, 0, sizeof(vf->lr));
+	memcpy(vf->lr, buf, n * sizeof(buf[0]));
+	vf->nr_lrs = nl;
+	vf->used = n;
+	vf->hcr = GICH_HCR_EN | bits; /* EOICount cleared, as the hypervisor writes it */
+	if (vif_misr(vf, MISR_ARCH) || vif_misr(vf, MISR_QEMU))
+		fail(f, F_ENTRY, "vCPU %u entered with MISR %#x (architecture) / %#x (QEMU), HCR %#x",
+		     v, vif_misr(vf, MISR_ARCH), vif_misr(vf, MISR_QEMU), vf->hcr);
 	f->running[v] = true;
 }
 
-/* What the guest can do to its LRs: acknowledge, EOI, or nothing yet. */
-static void op_guest(struct fz *f, unsigned v)
-{
-	uint32_t *lrs = f->lrs[v];
-	unsigned n = f->used[v];
-	int best = -1;
-
-	if (!f->running[v] || !n)
-		return;
-	if (rnd(f, 2)) {
-		for (unsigned i = 0; i < n; i++)
-			if ((lrs[i] & GICH_LR_STATE_MASK) == GICH_LR_PENDING &&
-			    (best < 0 || (lrs[i] & GICH_LR_PRIORITY_MASK) < (lrs[best] & GICH_LR_PRIORITY_MASK)))
-				best = (int)i;
-		if (best >= 0) {
-			lrs[best] ^= GICH_LR_PENDING | GICH_LR_ACTIVE;
-			f->acks++;
-			f->sgi_acks += (lrs[best] & GICH_LR_VIRTUAL_ID_MASK) < 16;
-		}
-	} else {
-		lrs[rnd(f, n)] &= ~GICH_LR_ACTIVE;
-	}
-}
-
+/* The vCPU exits: EOICount and the LRs go back into the model. */
 static void op_sync(struct fz *f, unsigned v)
 {
 	if (!f->running[v])
 		return;
-	vgic_sync_lrs(&f->d, v, f->lrs[v], f->used[v]);
+	f->eoi_folds += (f->vif[v].hcr & GICH_HCR_EOICOUNT_MASK) && (f->vif[v].hcr & GICH_HCR_LRENPIE);
+	vif_exit(&f->d, v, &f->vif[v]);
 	f->running[v] = false;
-	f->used[v] = 0;
+}
+
+/* A GICV_DIR: with LRENPIE it traps (exit, emulate, enter with a fresh flush). */
+static void guest_dir(struct fz *f, unsigned v, uint32_t id)
+{
+	struct vif *vf = &f->vif[v];
+
+	if (!(vf->hcr & GICH_HCR_LRENPIE)) {
+		vif_dir_hw(vf, id);
+		return;
+	}
+	f->dir_traps++;
+	op_sync(f, v);
+	if (vf->eoimode) {
+		unsigned hwirq;
+		vgic_deactivate(&f->d, v, id & 0x3ff, &hwirq);
+	}
+	op_flush(f, v);
+}
+
+/* What the guest can do on its virtual CPU interface: acknowledge, EOI (the right one
+ * or any), deactivate, change its priority mask or EOImode. */
+static void op_guest(struct fz *f, unsigned v)
+{
+	struct vif *vf = &f->vif[v];
+	uint32_t iar, id;
+
+	if (!f->running[v])
+		return;
+	switch (rnd(f, 8)) {
+	case 0:
+	case 1:
+	case 2:
+		iar = vif_ack(vf);
+		if (iar != 1023) {
+			f->acks++;
+			f->sgi_acks += (iar & 0x3ff) < 16;
+		}
+		break;
+	case 3:
+	case 4: /* EOI of the running one, as a well-behaved guest does */
+		id = 1023;
+		for (unsigned i = 0; i < vf->nr_lrs; i++)
+			if ((vf->lr[i] & GICH_LR_ACTIVE) &&
+			    (id == 1023 || vif_lr_prio(vf->lr[i]) < vif_lr_prio(vf->lr[id])))
+				id = i;
+		vif_eoi(vf, id == 1023 ? rnd(f, NIRQ) : vif_lr_id(vf->lr[id]));
+		f->eois++;
+		break;
+	case 5:
+		vif_eoi(vf, rnd(f, NIRQ + 4));
+		break;
+	case 6:
+		guest_dir(f, v, vf->used && rnd(f, 2) ? vif_lr_id(vf->lr[rnd(f, vf->used)]) : rnd(f, NIRQ));
+		break;
+	default:
+		if (rnd(f, 2))
+			vf->eoimode = !vf->eoimode;
+		else
+			vf->pmr = (uint8_t)(rnd(f, 2) ? 0xff : rnd(f, 256) & 0xf8);
+		break;
+	}
 }
 
 static void check_irq(struct fz *f, const struct vgic_irq *irq, unsigned owner, unsigned intid)
@@ -326,8 +419,8 @@ static void check_irq(struct fz *f, const struct vgic_irq *irq, unsigned owner, 
 
 		if (!f->running[v] || (intid < VGIC_NR_PRIVATE && v != owner))
 			continue;
-		for (unsigned i = 0; i < f->used[v]; i++)
-			here += (f->lrs[v][i] & GICH_LR_VIRTUAL_ID_MASK) == intid;
+		for (unsigned i = 0; i < f->vif[v].used; i++)
+			here += (f->vif[v].lr[i] & GICH_LR_VIRTUAL_ID_MASK) == intid;
 		if (here) {
 			holders++;
 			holder = (int)v;
@@ -420,6 +513,8 @@ FAMILY(F_LR_COUNT, lr_count_within_nr_lrs)
 FAMILY(F_LR_RANGE, lr_contents_valid)
 FAMILY(F_LR_UNIQUE, irq_in_at_most_one_lr)
 FAMILY(F_MARKED, busy_interrupts_marked_for_scans)
+FAMILY(F_ENTRY, no_maintenance_due_at_entry)
+FAMILY(F_ORDER, pending_lrs_outrank_waiting)
 
 /* The run did deliver interrupts of every kind, and overflowed the LRs. */
 static void test_coverage(void)
@@ -429,6 +524,10 @@ static void test_coverage(void)
 	CHECK(F.mores > 100);
 	CHECK(F.hw_lrs > 100);
 	CHECK(F.kicks > 1000);
+	CHECK(F.evictions > 100);
+	CHECK(F.eoi_folds > 10);
+	CHECK(F.dir_traps > 100);
+	CHECK(F.eois > 1000);
 }
 
 int main(void)
@@ -449,6 +548,8 @@ int main(void)
 	RUN(lr_contents_valid);
 	RUN(irq_in_at_most_one_lr);
 	RUN(busy_interrupts_marked_for_scans);
+	RUN(no_maintenance_due_at_entry);
+	RUN(pending_lrs_outrank_waiting);
 	RUN(coverage);
 	return check_exit();
 }

@@ -21,3 +21,22 @@ void gic_sgi(unsigned filter, unsigned targets, unsigned id)
 {
 	gicd_w(GICD_SGIR, (filter << 24) | ((targets & 0xff) << 16) | (id & 0xf));
 }
+
+volatile uint32_t gic_irq_log[GIC_LOG_MAX];
+volatile unsigned gic_irq_count;
+
+void gic_log_irq(enum exc_kind k, struct exc_frame *f)
+{
+	uint32_t iar = gicc_r(GICC_IAR);
+
+	(void)k;
+	(void)f;
+	if ((iar & 0x3ff) == SPURIOUS)
+		return;
+	if (gic_irq_count < GIC_LOG_MAX)
+		gic_irq_log[gic_irq_count] = iar;
+	gic_irq_count++;
+	gicc_w(GICC_EOIR, iar);
+	if (gicc_r(GICC_CTLR) & GICC_CTLR_EOIMODE)
+		gicc_w(GICC_DIR, iar);
+}

@@ -4,6 +4,7 @@
 #define GUEST_GIC_H
 #include <stdint.h>
 #include "arm/gicv2.h"
+#include "guest.h"
 
 #define GICD 0x2c001000u
 #define GICC 0x2c002000u
@@ -28,4 +29,12 @@ void gic_set_pending(unsigned intid);
 void gic_set_priority(unsigned intid, uint8_t prio);
 /* SGI `id` through GICD_SGIR: filter 0 = list, 1 = all but self, 2 = self. */
 void gic_sgi(unsigned filter, unsigned targets, unsigned id);
+
+/* An IRQ handler for tests (set_exc_handler(EXC_IRQ, gic_log_irq)): acknowledges, records
+ * the IAR in gic_irq_log[gic_irq_count++] (the first GIC_LOG_MAX of them), and completes
+ * it: GICC_EOIR, and GICC_DIR too when GICC_CTLR.EOImode is set. Spurious: nothing. */
+#define GIC_LOG_MAX 64
+extern volatile uint32_t gic_irq_log[GIC_LOG_MAX];
+extern volatile unsigned gic_irq_count;
+void gic_log_irq(enum exc_kind k, struct exc_frame *f);
 #endif

@@ -5,24 +5,7 @@
 #include "gic.h"
 #include "guest.h"
 
-#define MAX_LOG 64
-static volatile uint32_t log_iar[MAX_LOG];
-static volatile unsigned nlog;
-
-static void on_irq(enum exc_kind k, struct exc_frame *f)
-{
-	uint32_t iar = gicc_r(GICC_IAR);
-	(void)k;
-	(void)f;
-	if ((iar & 0x3ff) == SPURIOUS)
-		return;
-	if (nlog < MAX_LOG)
-		log_iar[nlog] = iar;
-	nlog++;
-	gicc_w(GICC_EOIR, iar);
-}
-
-static void reset_log(void) { nlog = 0; }
+static void reset_log(void) { gic_irq_count = 0; }
 
 /* Let pending interrupts in, then close again; a HVC in between forces an exit/entry. */
 static void open_window(void)
@@ -41,14 +24,14 @@ int main(void)
 	test_suite = "vgic_irq";
 	irqs_off();
 	gic_setup();
-	set_exc_handler(EXC_IRQ, on_irq);
+	set_exc_handler(EXC_IRQ, gic_log_irq);
 
 	test_begin("sgi-to-self-once-with-source");
 	reset_log();
 	gic_sgi(2, 0, 3);
 	open_window();
-	EXPECT_EQ(nlog, 1);
-	EXPECT_EQ(log_iar[0], 3); /* INTID 3, CPUID 0 */
+	EXPECT_EQ(gic_irq_count, 1);
+	EXPECT_EQ(gic_irq_log[0], 3); /* INTID 3, CPUID 0 */
 	test_end();
 
 	test_begin("sgi-all-but-self-and-absent-targets-not-delivered");
@@ -57,7 +40,7 @@ int main(void)
 	gic_sgi(0, 0xfe, 4); /* vCPUs 1-7 do not exist */
 	gic_sgi(3, 0xff, 4); /* reserved filter */
 	open_window();
-	EXPECT_EQ(nlog, 0);
+	EXPECT_EQ(gic_irq_count, 0);
 	test_end();
 
 	test_begin("edge-merges-while-pending");
@@ -66,7 +49,7 @@ int main(void)
 	gic_sgi(2, 0, 6);
 	gic_sgi(0, 1, 6);
 	open_window();
-	EXPECT_EQ(nlog, 1);
+	EXPECT_EQ(gic_irq_count, 1);
 	test_end();
 
 	test_begin("priority-order-highest-first");
@@ -79,11 +62,11 @@ int main(void)
 		}
 		reset_log();
 		open_window();
-		EXPECT_EQ(nlog, 4);
-		EXPECT_EQ(log_iar[0], 43);
-		EXPECT_EQ(log_iar[1], 41);
-		EXPECT_EQ(log_iar[2], 40);
-		EXPECT_EQ(log_iar[3], 42);
+		EXPECT_EQ(gic_irq_count, 4);
+		EXPECT_EQ(gic_irq_log[0], 43);
+		EXPECT_EQ(gic_irq_log[1], 41);
+		EXPECT_EQ(gic_irq_log[2], 40);
+		EXPECT_EQ(gic_irq_log[3], 42);
 	}
 	test_end();
 
@@ -98,9 +81,9 @@ int main(void)
 			gic_set_pending(64 + i);
 		reset_log();
 		open_window();
-		EXPECT_EQ(nlog, N);
-		for (unsigned i = 0; i < N && i < nlog; i++)
-			EXPECT_EQ(log_iar[i], 64 + N - 1 - i);
+		EXPECT_EQ(gic_irq_count, N);
+		for (unsigned i = 0; i < N && i < gic_irq_count; i++)
+			EXPECT_EQ(gic_irq_log[i], 64 + N - 1 - i);
 		for (unsigned i = 0; i < N; i++)
 			gic_disable(64 + i);
 	}
@@ -111,11 +94,11 @@ int main(void)
 	gic_disable(45);
 	gic_set_pending(45);
 	open_window();
-	EXPECT_EQ(nlog, 0);
+	EXPECT_EQ(gic_irq_count, 0);
 	gic_enable(45);
 	open_window();
-	EXPECT_EQ(nlog, 1);
-	EXPECT_EQ(log_iar[0], 45);
+	EXPECT_EQ(gic_irq_count, 1);
+	EXPECT_EQ(gic_irq_log[0], 45);
 	test_end();
 
 	test_begin("distributor-disabled-holds-everything");
@@ -123,10 +106,10 @@ int main(void)
 	gicd_w(GICD_CTLR, 0);
 	gic_set_pending(45);
 	open_window();
-	EXPECT_EQ(nlog, 0);
+	EXPECT_EQ(gic_irq_count, 0);
 	gicd_w(GICD_CTLR, 1);
 	open_window();
-	EXPECT_EQ(nlog, 1);
+	EXPECT_EQ(gic_irq_count, 1);
 	test_end();
 
 	test_begin("pmr-masks-lower-priorities");
@@ -136,10 +119,10 @@ int main(void)
 	gicc_w(GICC_PMR, 0x90); /* only priorities < 0x90 get through */
 	gic_set_pending(46);
 	open_window();
-	EXPECT_EQ(nlog, 0);
+	EXPECT_EQ(gic_irq_count, 0);
 	gicc_w(GICC_PMR, 0xa0);
 	open_window();
-	EXPECT_EQ(nlog, 1);
+	EXPECT_EQ(gic_irq_count, 1);
 	gicc_w(GICC_PMR, 0xff);
 	test_end();
 
@@ -236,13 +219,13 @@ int main(void)
 	reset_log();
 	gicd_wb(GICD_SPENDSGIR + 9, 0x01);
 	open_window();
-	EXPECT_EQ(nlog, 1);
-	EXPECT_EQ(log_iar[0], 9);
+	EXPECT_EQ(gic_irq_count, 1);
+	EXPECT_EQ(gic_irq_log[0], 9);
 	reset_log();
 	gicd_wb(GICD_SPENDSGIR + 9, 0x01);
 	gicd_wb(GICD_CPENDSGIR + 9, 0x01);
 	open_window();
-	EXPECT_EQ(nlog, 0);
+	EXPECT_EQ(gic_irq_count, 0);
 	test_end();
 
 	test_begin("level-latch-delivered-once");
@@ -251,7 +234,7 @@ int main(void)
 	gic_enable(47);
 	open_window();
 	open_window();
-	EXPECT_EQ(nlog, 1);
+	EXPECT_EQ(gic_irq_count, 1);
 	EXPECT_EQ(gicd_r(GICD_ISPENDR + 4) & (1u << 15), 0);
 	test_end();
 

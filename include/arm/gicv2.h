@@ -36,4 +36,25 @@
 #define GICC_CTLR_ENABLE (1u << 0)
 #define GICC_CTLR_EOIMODE (1u << 9) /* without Security Extensions: EOImodeS */
 
+/* Virtual interface control (GICH), banked per CPU (ARM IHI 0048B, 5.3) */
+#define GICH_HCR 0x000
+#define GICH_VTR 0x004
+#define GICH_VMCR 0x008
+#define GICH_MISR 0x010
+#define GICH_EISR0 0x020
+#define GICH_ELRSR0 0x030
+#define GICH_APR 0x0f0
+#define GICH_LR0 0x100
+#define GICH_HCR_EN (1u << 0)
+#define GICH_HCR_UIE (1u << 1)    /* maintenance while at most one LR is valid */
+#define GICH_HCR_LRENPIE (1u << 2) /* ... while EOICount is not 0 */
+#define GICH_HCR_NPIE (1u << 3)   /* ... while no LR is pending */
+#define GICH_HCR_EOICOUNT_SHIFT 27 /* EOIs that found no LR (5 bits) */
+#define GICH_HCR_EOICOUNT_MASK (0x1fu << GICH_HCR_EOICOUNT_SHIFT)
+#define GICH_MISR_EOI (1u << 0)
+#define GICH_MISR_U (1u << 1)
+#define GICH_MISR_LRENP (1u << 2)
+#define GICH_MISR_NP (1u << 3)
+#define GICH_VMCR_VEM (1u << 9) /* the guest's GICC_CTLR.EOImode */
+
 #endif

@@ -45,6 +45,10 @@ int stage2_init(struct stage2 *s2, const struct s2_pool *pool, uint8_t vmid);
 /* 0, or -EINVAL (alignment, range), -EEXIST (overlaps a mapping), -ENOMEM. A failed call
  * changes no mapping (it may leave empty tables allocated). */
 int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum s2_mem type);
+/* Make the 4 KiB page mapping at `ipa` (one stage2_map made) fault, or map it again,
+ * without touching the tables: for a page the hypervisor traps only some of the time. The
+ * caller invalidates the TLBs. 0, or -ENOENT when ipa is not a 4 KiB page mapping. */
+int stage2_page_set_valid(struct stage2 *s2, uint64_t ipa, int valid);
 /* Software walk: 0 and the PA/type/level of the leaf, or -ENOENT. */
 int stage2_lookup(const struct stage2 *s2, uint64_t ipa, uint64_t *pa, enum s2_mem *type,
 		  unsigned *level);

@@ -58,7 +58,17 @@ struct vcpu_ctx {
 struct vcpu_lrs {
 	uint32_t lr[16];
 	unsigned used;  /* LRs filled by the last flush (the rest are 0) */
+	uint32_t hcr;   /* GICH_HCR as the last flush wrote it */
 	bool dirty;     /* the model changed for this vCPU: rebuild the LRs before entry */
+};
+
+/* Maintenance interrupts that repeat without the guest moving on (gic/vgic_guard.c). */
+struct vcpu_storm {
+	uint32_t pc, misr;   /* of the last maintenance exit */
+	uint32_t exit;       /* stats.exits at that exit */
+	uint32_t run;        /* maintenance exits in a row at that PC with that MISR */
+	uint32_t reported;   /* the run length last logged */
+	uint32_t dropped;    /* conditions found holding at entry and not enabled */
 };
 
 /* The guest's view of the physical timer, emulated (CNTHCTL.PL1PCEN=0). */
@@ -92,6 +102,7 @@ struct vcpu {
 	volatile bool running;
 	volatile int power;        /* enum vcpu_power: PSCI's view of this vCPU */
 	struct vcpu_lrs lrs;
+	struct vcpu_storm storm;
 	bool vtimer_phys_active;   /* PPI 27 acked by us, not yet deactivated */
 	struct vcpu_ptimer ptimer;
 	struct vcpu_stats stats;

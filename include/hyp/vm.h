@@ -27,6 +27,9 @@ struct vm {
 	spinlock_t testdev_lock;
 	struct vgic_dist vgic;
 	spinlock_t vgic_lock; /* the VGIC model is single-threaded: every call holds this */
+	/* vCPUs with active interrupts waiting outside their LRs: while any has, the guest's
+	 * GICC_DIR page traps (gic/vgic_dir.c). Under vgic_lock. */
+	uint32_t dir_trap_vcpus;
 	/* Physical SPIs of devices passed through, injected with the LR HW bit. */
 	struct vm_hwirq {
 		uint16_t intid;    /* the same INTID on both sides */
