@@ -7,7 +7,7 @@
  * With -DVGIC_LIBFUZZER the same operations are driven by libFuzzer's bytes and a broken
  * invariant aborts:
  *   clang -fsanitize=fuzzer,address,undefined -DVGIC_LIBFUZZER -Iinclude -I. \
- *         tests/test_vgic_fuzz.c gic/vgic_*.c */
+ *         -Itests tests/test_vgic_fuzz.c gic/vgic_dist.c gic/vgic_lr.c */
 #define CHECK_SUITE "vgic_fuzz"
 #include "check.h"
 
