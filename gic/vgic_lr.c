@@ -178,11 +178,13 @@ static unsigned min_u(unsigned a, unsigned b) { return a < b ? a : b; }
 unsigned vgic_flush_lrs(struct vgic_dist *d, unsigned vcpu, uint32_t *lrs, unsigned nr_lrs,
 			uint32_t *hcr)
 {
-	struct flush_scan s = { .cap = min_u(nr_lrs, VGIC_MAX_LRS) };
+	struct flush_scan s; /* the arrays are filled as needed: zeroing them costs more */
 	unsigned na = 0, np = 0, n = 0;
 	uint32_t bits = 0;
 	const struct vgic_irq *waiting = NULL; /* the best pending interrupt left out */
 
+	s.cap = min_u(nr_lrs, VGIC_MAX_LRS);
+	s.nact = s.npend = s.total_act = s.total_pend = 0;
 	/* Only interrupts that may be busy can be candidates or sit in this vCPU's LRs. */
 	vgic_for_each_maybe_busy(d, vcpu, consider, &s);
 	if (s.cap) {
