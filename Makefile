@@ -33,7 +33,7 @@ HYP_SRCS := boot/start.S boot/boot.c boot/mmu.c \
 	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/hvc.c hyp/psci.c \
 	hyp/testdev.c hyp/page_pool.c hyp/log.c hyp/panic.c hyp/main.c \
 	hyp/irq.c hyp/vtimer.c hyp/ptimer.c hyp/sysreg_trap.c hyp/monitor.c \
-	gic/gic.c gic/gich.c gic/vgic_dist.c gic/vgic_lr.c gic/vgic_hw.c gic/vgic_dir.c \
+	gic/gic.c gic/gich.c gic/vgic_dist.c gic/vgic_lr.c gic/vgic_dev.c gic/vgic_hw.c gic/vgic_dir.c \
 	gic/vgic_guard.c drivers/pl011.c drivers/vexpress_sysreg.c lib/fmt.c
 HYP_OBJS := $(patsubst %,$(B)/hyp/%.o,$(basename $(HYP_SRCS)))
 
@@ -50,7 +50,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -I. $(LAYOUT_DE
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 HOST_TESTS := $(basename $(notdir $(wildcard tests/test_*.c)))
 HOST_LIB_SRCS := hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/testdev.c lib/fmt.c \
-	gic/vgic_dist.c gic/vgic_lr.c
+	gic/vgic_dist.c gic/vgic_lr.c gic/vgic_dev.c
 HOST_LIB_OBJS := $(patsubst %,$(B)/host/%.o,$(basename $(HOST_LIB_SRCS)))
 
 # V=1 shows the commands.

@@ -104,6 +104,17 @@ int vgic_dist_init(struct vgic_dist *d, unsigned nr_vcpus, unsigned nr_irqs);
 int vgic_dist_read(struct vgic_dist *d, unsigned vcpu, uint32_t off, unsigned len, uint32_t *val);
 int vgic_dist_write(struct vgic_dist *d, unsigned vcpu, uint32_t off, unsigned len, uint32_t val);
 
+/* The device API's register access (gic/vgic_dev.c): 32 bits at a 4-aligned offset, with
+ * the user-access rules of seed 003: GICD_ISPENDR is the pending latch alone (written as
+ * is, 0 bits clearing), GICD_ICPENDR and GICD_SGIR are RAZ/WI, a write of GICD_IIDR or
+ * GICD_TYPER must give the value read. -ENXIO: no register at `off`; -EINVAL: no such
+ * vCPU, or a write the register refuses. */
+int vgic_dist_uaccess(struct vgic_dist *d, unsigned vcpu, uint32_t off, bool write, uint32_t *val);
+/* Is there a register at this 4-aligned offset (for the device API's has_attr)? */
+bool vgic_dist_is_reg(uint32_t off);
+/* Set an interrupt's input line as it was, without the edge a change would make. */
+void vgic_set_line_raw(struct vgic_dist *d, unsigned vcpu, unsigned intid, bool level);
+
 /* Injection. `vcpu` selects the bank for INTIDs < 32; out-of-range calls are ignored.
  * Level-sensitive: the line is `level`. Edge: a rising edge latches pending. */
 void vgic_set_level(struct vgic_dist *d, unsigned vcpu, unsigned intid, bool level);

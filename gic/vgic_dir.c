@@ -22,9 +22,9 @@ void vgic_dir_trap_update(struct vcpu *v, bool out_active)
 	vm->dir_trap_vcpus = out_active ? old | bit : old & ~bit;
 	if (!old == !vm->dir_trap_vcpus)
 		return;
-	if (stage2_page_set_valid(&vm->s2, VGIC_GICC_IPA + GICC_DIR, !vm->dir_trap_vcpus))
+	if (stage2_page_set_valid(&vm->s2, vm->vgic_dev.cpu_base + GICC_DIR, !vm->dir_trap_vcpus))
 		log_once(LOG_ERROR, "GICC_DIR page at IPA %#x is not a 4 KiB page mapping: GICC_DIR cannot trap\n",
-			 VGIC_GICC_IPA + GICC_DIR);
+			 (unsigned)vm->vgic_dev.cpu_base + GICC_DIR);
 	/* Before this vCPU enters, no CPU may still hold the page in its TLB. */
 	dsb_ish();
 	tlbi_nsnh_all_is();

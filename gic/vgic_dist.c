@@ -28,6 +28,15 @@ struct vgic_reg {
 	bit_get_fn get;
 	bit_set_fn set;
 	bool ones_only;
+	uint8_t uacc; /* enum uacc: how the device API (vgic_dist_uaccess) differs */
+};
+
+/* Device-API accesses behave as the guest's, except (seed 003's user-access rules): */
+enum uacc {
+	UA_AS_GUEST,
+	UA_LATCH,      /* GICD_ISPENDR: the pending latch, read and written as is */
+	UA_RAZ_WI,     /* GICD_ICPENDR, GICD_SGIR: no state of their own */
+	UA_MUST_MATCH, /* GICD_IIDR, GICD_TYPER: a write must give the value read (-EINVAL) */
 };
 
 static unsigned vcpu_mask(const struct vgic_dist *d)
@@ -478,23 +487,23 @@ static uint32_t read_id(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint
 #define FN(read, write) read, write, NULL, NULL, false
 #define BITS(get, set, ones) NULL, NULL, get, set, ones
 static const struct vgic_reg regs[] = {
-	{ GICD_CTLR, 4, 0, W32, FN(read_ctlr, write_ctlr) },
-	{ GICD_TYPER, 4, 0, W32, FN(read_typer, NULL) },
-	{ GICD_IIDR, 4, 0, W32, FN(read_iidr, NULL) },
-	{ GICD_IGROUPR, 0x80, 1, W32, BITS(get_group, set_group, false) },
-	{ GICD_ISENABLER, 0x80, 1, W32, BITS(get_enabled, set_enable, true) },
-	{ GICD_ICENABLER, 0x80, 1, W32, BITS(get_enabled, clear_enable, true) },
-	{ GICD_ISPENDR, 0x80, 1, W32, BITS(pending_view, set_pending, true) },
-	{ GICD_ICPENDR, 0x80, 1, W32, BITS(pending_view, clear_pending, true) },
-	{ GICD_ISACTIVER, 0x80, 1, W32, BITS(get_active, set_active, true) },
-	{ GICD_ICACTIVER, 0x80, 1, W32, BITS(get_active, clear_active, true) },
-	{ GICD_IPRIORITYR, 0x400, 8, W8 | W32, FN(read_priority, write_priority) },
-	{ GICD_ITARGETSR, 0x400, 8, W8 | W32, FN(read_targets, write_targets) },
-	{ GICD_ICFGR, 0x100, 2, W32, FN(read_config, write_config) },
-	{ GICD_SGIR, 4, 0, W32, FN(NULL, write_sgir) },
-	{ GICD_CPENDSGIR, 0x10, 8, W8 | W32, FN(read_sgi_pending, write_sgi_cpending) },
-	{ GICD_SPENDSGIR, 0x10, 8, W8 | W32, FN(read_sgi_pending, write_sgi_spending) },
-	{ GICD_PIDR4, 0x30, 0, W32, FN(read_id, NULL) },
+	{ GICD_CTLR, 4, 0, W32, FN(read_ctlr, write_ctlr), UA_AS_GUEST },
+	{ GICD_TYPER, 4, 0, W32, FN(read_typer, NULL), UA_MUST_MATCH },
+	{ GICD_IIDR, 4, 0, W32, FN(read_iidr, NULL), UA_MUST_MATCH },
+	{ GICD_IGROUPR, 0x80, 1, W32, BITS(get_group, set_group, false), UA_AS_GUEST },
+	{ GICD_ISENABLER, 0x80, 1, W32, BITS(get_enabled, set_enable, true), UA_AS_GUEST },
+	{ GICD_ICENABLER, 0x80, 1, W32, BITS(get_enabled, clear_enable, true), UA_AS_GUEST },
+	{ GICD_ISPENDR, 0x80, 1, W32, BITS(pending_view, set_pending, true), UA_LATCH },
+	{ GICD_ICPENDR, 0x80, 1, W32, BITS(pending_view, clear_pending, true), UA_RAZ_WI },
+	{ GICD_ISACTIVER, 0x80, 1, W32, BITS(get_active, set_active, true), UA_AS_GUEST },
+	{ GICD_ICACTIVER, 0x80, 1, W32, BITS(get_active, clear_active, true), UA_AS_GUEST },
+	{ GICD_IPRIORITYR, 0x400, 8, W8 | W32, FN(read_priority, write_priority), UA_AS_GUEST },
+	{ GICD_ITARGETSR, 0x400, 8, W8 | W32, FN(read_targets, write_targets), UA_AS_GUEST },
+	{ GICD_ICFGR, 0x100, 2, W32, FN(read_config, write_config), UA_AS_GUEST },
+	{ GICD_SGIR, 4, 0, W32, FN(NULL, write_sgir), UA_RAZ_WI },
+	{ GICD_CPENDSGIR, 0x10, 8, W8 | W32, FN(read_sgi_pending, write_sgi_cpending), UA_AS_GUEST },
+	{ GICD_SPENDSGIR, 0x10, 8, W8 | W32, FN(read_sgi_pending, write_sgi_spending), UA_AS_GUEST },
+	{ GICD_PIDR4, 0x30, 0, W32, FN(read_id, NULL), UA_AS_GUEST },
 };
 
 static const struct vgic_reg *find_reg(uint32_t off)
@@ -573,6 +582,65 @@ int vgic_dist_write(struct vgic_dist *d, unsigned vcpu, uint32_t off, unsigned l
 	else if (r && r->write)
 		r->write(d, vcpu, first_intid(r, off - r->off), off - r->off, len, val);
 	return 0;
+}
+
+/* The latch alone, for the device API: the line level is LEVEL_INFO's. */
+static bool get_latch(const struct vgic_irq *irq) { return irq->pending_latch; }
+
+static void set_latch(struct vgic_irq *irq, unsigned intid, unsigned vcpu, bool bit)
+{
+	(void)vcpu;
+	if (intid < SGI_MAX || irq->pending_latch == bit)
+		return;
+	irq->pending_latch = bit;
+	pending_rewritten(irq);
+}
+
+bool vgic_dist_is_reg(uint32_t off)
+{
+	return off < GICD_SIZE && !(off & 3) && find_reg(off);
+}
+
+int vgic_dist_uaccess(struct vgic_dist *d, unsigned vcpu, uint32_t off, bool write, uint32_t *val)
+{
+	const struct vgic_reg *r = vgic_dist_is_reg(off) ? find_reg(off) : NULL;
+	unsigned intid;
+	uint32_t cur;
+
+	if (!r)
+		return -ENXIO;
+	if (vcpu >= d->nr_vcpus)
+		return -EINVAL;
+	intid = first_intid(r, off - r->off);
+	switch (r->uacc) {
+	case UA_RAZ_WI:
+		if (!write)
+			*val = 0;
+		return 0;
+	case UA_LATCH:
+		if (write)
+			bits_write(d, vcpu, intid, 4, *val, false, set_latch);
+		else
+			*val = bits_read(d, vcpu, intid, 4, get_latch);
+		return 0;
+	case UA_MUST_MATCH:
+		cur = r->read(d, vcpu, intid, off - r->off, 4);
+		if (!write)
+			*val = cur;
+		return write && *val != cur ? -EINVAL : 0;
+	default:
+		return write ? vgic_dist_write(d, vcpu, off, 4, *val) : vgic_dist_read(d, vcpu, off, 4, val);
+	}
+}
+
+void vgic_set_line_raw(struct vgic_dist *d, unsigned vcpu, unsigned intid, bool level)
+{
+	struct vgic_irq *irq = vgic_get_irq(d, vcpu, intid);
+
+	if (!irq || intid < SGI_MAX || irq->line_level == level)
+		return;
+	irq->line_level = level;
+	notify(d, irq, intid, vcpu);
 }
 
 /* ---- Life cycle and injection ---- */

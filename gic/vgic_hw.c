@@ -9,6 +9,7 @@
 #include "hyp/pcpu.h"
 #include "hyp/timer.h"
 #include "hyp/vm.h"
+#include "platform.h"
 
 static unsigned nr_lrs;
 
@@ -58,12 +59,53 @@ static int gicd_write(void *dev, struct vcpu *v, uint32_t off, unsigned len, uin
 
 const struct mmio_ops vgic_gicd_ops = { gicd_read, gicd_write };
 
-int vgic_vm_init(struct vm *vm, unsigned nr_irqs)
+static bool any_vcpu(const struct vm *vm, bool ran)
 {
-	int r = vgic_dist_init(&vm->vgic, vm->nr_vcpus, nr_irqs);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (ran ? vm->vcpus[i].ran : vm->vcpus[i].running)
+			return true;
+	return false;
+}
 
+static bool vm_running(void *ctx) { return any_vcpu(ctx, false); }
+static bool vm_has_run(void *ctx) { return any_vcpu(ctx, true); }
+
+/* Create the VM's VGIC through its device API, then build what the addresses it was given
+ * imply: the GICD region (trapped), the GICC mapped onto the GICV (IAR/EOIR/DIR/PMR/BPR
+ * cost no trap), and the GICC_DIR page's region for when it traps (gic/vgic_dir.c). */
+int vgic_vm_init(struct vm *vm, uint64_t dist, uint64_t cpu, uint32_t nr_irqs)
+{
+	struct vgic_dev *dev = &vm->vgic_dev;
+	int r;
+
+	dev->running = vm_running;
+	dev->has_run = vm_has_run;
+	dev->ctx = vm;
+	dev->gicc_iidr = mmio_read32(gic_base + GICV_OFFSET + GICC_IIDR);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		dev->vmcr[i] = &vm->vcpus[i].ctx.irq.vmcr;
+		dev->apr[i] = &vm->vcpus[i].ctx.irq.apr;
+	}
+	r = vgic_dev_create(dev, &vm->vgic, vm->nr_vcpus);
+	if (!r)
+		r = vgic_dev_set_attr(dev, VGIC_GRP_ADDR, VGIC_ADDR_TYPE_DIST, &dist);
+	if (!r)
+		r = vgic_dev_set_attr(dev, VGIC_GRP_ADDR, VGIC_ADDR_TYPE_CPU, &cpu);
+	if (!r)
+		r = vgic_dev_set_attr(dev, VGIC_GRP_NR_IRQS, 0, &nr_irqs);
+	if (!r)
+		r = vgic_dev_set_attr(dev, VGIC_GRP_CTRL, VGIC_CTRL_INIT, NULL);
+	if (!r)
+		r = stage2_map(&vm->s2, dev->cpu_base, gic_base + GICV_OFFSET, VGIC_CPU_SIZE, S2_DEVICE);
+	if (!r)
+		r = mmio_register(&vm->mmio, (uint32_t)dev->dist_base, VGIC_DIST_SIZE, &vgic_gicd_ops, vm,
+				  "GICD");
+	if (!r)
+		r = mmio_register(&vm->mmio, (uint32_t)dev->cpu_base + GICC_DIR, PAGE_SIZE,
+				  &vgic_gicc_dir_ops, vm, "GICC_DIR page, when it traps");
 	if (r)
 		return r;
+	/* CTRL_INIT reset the model: the hypervisor's hooks go in after. */
 	vm->vgic.kick = kick;
 	vm->vgic.kick_ctx = vm;
 	vm->vgic.log_once = log_bad_access;

@@ -10,7 +10,9 @@ extern const struct mmio_ops vgic_gicd_ops; /* dev = struct vm * */
 /* The GICC_DIR page while it traps (gic/vgic_dir.c); dev = struct vm *. */
 extern const struct mmio_ops vgic_gicc_dir_ops;
 
-int vgic_vm_init(struct vm *vm, unsigned nr_irqs);
+/* The VM's VGIC, through the device API: distributor and CPU interface at these IPAs,
+ * nr_irqs lines; stage 2 and the MMIO regions follow. 0 or the API's error. */
+int vgic_vm_init(struct vm *vm, uint64_t dist, uint64_t cpu, uint32_t nr_irqs);
 /* On this CPU before the vCPU's first entry: virtual interface on, PPIs enabled. */
 void vgic_cpu_start(struct vcpu *v);
 /* When the vCPU powers off: nothing of it stays in this CPU's virtual interface. */

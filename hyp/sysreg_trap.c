@@ -18,7 +18,11 @@ struct sysreg_entry {
 static uint64_t ptimer_rd(struct vcpu *v, unsigned reg) { return ptimer_read(v, reg); }
 static void ptimer_wr(struct vcpu *v, unsigned reg, uint64_t val) { ptimer_write(v, reg, val); }
 /* The guest's private peripheral base: where its GICD (+0x1000) and GICC (+0x2000) are. */
-static uint64_t cbar_rd(struct vcpu *v, unsigned arg) { (void)v, (void)arg; return VGIC_GICD_IPA - 0x1000; }
+static uint64_t cbar_rd(struct vcpu *v, unsigned arg)
+{
+	(void)arg;
+	return v->vm->vgic_dev.dist_base - 0x1000;
+}
 
 static const struct sysreg_entry table[] = {
 	{ false, 0, 14, 2, 0, ptimer_rd, ptimer_wr, PTIMER_TVAL }, /* CNTP_TVAL */

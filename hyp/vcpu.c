@@ -61,6 +61,7 @@ void vcpu_run(struct vcpu *v)
 	vcpu_ctx_load(v);
 	vgic_cpu_start(v);
 	v->running = true;
+	v->ran = true;
 	while (v->power == VCPU_ON) {
 		vgic_flush(v);
 		exit = guest_enter(v);

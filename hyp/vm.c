@@ -97,20 +97,11 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 	/* The console UART is passed through (the hypervisor's own log shares it). */
 	if (!err)
 		err = stage2_map(&vm->s2, UART0_PA, UART0_PA, PAGE_SIZE, S2_DEVICE);
-	/* The guest's GICC is the GICV: IAR/EOIR/DIR/PMR/BPR cost no trap. */
-	if (!err)
-		err = stage2_map(&vm->s2, VGIC_GICC_IPA, gic_base + GICV_OFFSET, VGIC_GICC_SIZE, S2_DEVICE);
 	if (err) {
 		log_err("building the stage-2 tables failed: %d\n", err);
 		return err;
 	}
 	err = mmio_register(&vm->mmio, TESTDEV_IPA, TESTDEV_SIZE, &testdev_locked_ops, vm, "testdev");
-	if (!err)
-		err = mmio_register(&vm->mmio, VGIC_GICD_IPA, PAGE_SIZE, &vgic_gicd_ops, vm, "GICD");
-	/* Reached only while the page is unmapped (gic/vgic_dir.c). */
-	if (!err)
-		err = mmio_register(&vm->mmio, VGIC_GICC_IPA + GICC_DIR, PAGE_SIZE, &vgic_gicc_dir_ops,
-				    vm, "GICC_DIR page, when it traps");
 	if (err)
 		return err;
 
@@ -120,7 +111,9 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 		v->id = i;
 		v->vmpidr = (1u << 31) | i; /* multiprocessor format, cluster 0, CPU i */
 	}
-	err = vgic_vm_init(vm, bd->nr_irqs ? bd->nr_irqs : VM_NR_IRQS_DEFAULT);
+	/* The VGIC through its device API, at the board's addresses; its GICD and GICC are
+	 * mapped where it was told. */
+	err = vgic_vm_init(vm, VGIC_GICD_IPA, VGIC_GICC_IPA, bd->nr_irqs ? bd->nr_irqs : VM_NR_IRQS_DEFAULT);
 	if (!err) /* the UART is the guest's: so is its interrupt, taken on vCPU 0's CPU */
 		err = vgic_passthrough_spi(vm, UART0_INTID, 0);
 	if (err) {
@@ -138,8 +131,8 @@ void vm_print_map(const struct vm *vm)
 		       vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "", vm->s2.pages);
 	console_printf("  %08x-%08x  RAM -> PA %08x\n", vm->ram_ipa, vm->ram_ipa + vm->ram_size - 1, vm->ram_pa);
 	console_printf("  %08x-%08x  UART0 (PL011, passed through)\n", UART0_PA, UART0_PA + PAGE_SIZE - 1);
-	console_printf("  %08x-%08x  GICC -> GICV %08x (mapped)\n", VGIC_GICC_IPA,
-		       VGIC_GICC_IPA + VGIC_GICC_SIZE - 1, (unsigned)(gic_base + GICV_OFFSET));
+	console_printf("  %08x-%08x  GICC -> GICV %08x (mapped)\n", (unsigned)vm->vgic_dev.cpu_base,
+		       (unsigned)vm->vgic_dev.cpu_base + VGIC_CPU_SIZE - 1, (unsigned)(gic_base + GICV_OFFSET));
 	for (unsigned i = 0; i < vm->mmio.count; i++) {
 		const struct mmio_region *r = &vm->mmio.r[i];
 		console_printf("  %08x-%08x  %s (emulated)\n", r->base, r->base + r->size - 1, r->name);

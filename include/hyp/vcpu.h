@@ -100,6 +100,7 @@ struct vcpu {
 	uint32_t vmpidr;
 	unsigned pcpu;             /* the physical CPU it runs on (one vCPU per CPU) */
 	volatile bool running;
+	bool ran;                  /* has entered the guest at least once */
 	volatile int power;        /* enum vcpu_power: PSCI's view of this vCPU */
 	struct vcpu_lrs lrs;
 	struct vcpu_storm storm;

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "gic/vgic.h"
+#include "gic/vgic_dev.h"
 #include "hyp/mmio.h"
 #include "hyp/spinlock.h"
 #include "hyp/stage2.h"
@@ -26,6 +27,7 @@ struct vm {
 	struct testdev testdev;
 	spinlock_t testdev_lock;
 	struct vgic_dist vgic;
+	struct vgic_dev vgic_dev; /* the device API over `vgic`: creation, snapshots */
 	spinlock_t vgic_lock; /* the VGIC model is single-threaded: every call holds this */
 	/* vCPUs with active interrupts waiting outside their LRs: while any has, the guest's
 	 * GICC_DIR page traps (gic/vgic_dir.c). Under vgic_lock. */
@@ -42,10 +44,9 @@ struct vm {
 static inline void vgic_lock(struct vm *vm) { spin_lock(&vm->vgic_lock); }
 static inline void vgic_unlock(struct vm *vm) { spin_unlock(&vm->vgic_lock); }
 
-/* Guest-physical addresses of the interrupt controller (the TC2's). */
+/* Guest-physical addresses the VM's interrupt controller is created at (the TC2's). */
 #define VGIC_GICD_IPA 0x2c001000u
 #define VGIC_GICC_IPA 0x2c002000u
-#define VGIC_GICC_SIZE 0x2000u
 /* UART0's interrupt (SPI 5), passed through with the UART. */
 #define UART0_INTID 37
 /* Interrupt lines of a VM unless the runner asks otherwise: 32 private + 128 SPIs, as
