@@ -30,9 +30,10 @@ TARGET_LDFLAGS := -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
 HYP_SRCS := boot/start.S boot/boot.c boot/mmu.c \
 	hyp/entry.S hyp/vcpu_ctx.S hyp/vcpu_cp15.c hyp/vcpu_regs.c hyp/vcpu.c hyp/trap.c \
-	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/hvc.c hyp/psci.c \
-	hyp/testdev.c hyp/page_pool.c hyp/log.c hyp/panic.c hyp/main.c \
+	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/vm_pause.c hyp/hvc.c hyp/psci.c \
+	hyp/testdev.c hyp/page_pool.c hyp/log.c hyp/panic.c hyp/main.c hyp/snap_format.c \
 	hyp/irq.c hyp/vtimer.c hyp/ptimer.c hyp/sysreg_trap.c hyp/monitor.c \
+	hyp/snapshot.c hyp/snap_vcpu.c hyp/snap_vgic.c hyp/monitor_snap.c \
 	gic/gic.c gic/gich.c gic/vgic_dist.c gic/vgic_lr.c gic/vgic_dev.c gic/vgic_hw.c gic/vgic_dir.c \
 	gic/vgic_guard.c drivers/pl011.c drivers/vexpress_sysreg.c lib/fmt.c
 HYP_OBJS := $(patsubst %,$(B)/hyp/%.o,$(basename $(HYP_SRCS)))
@@ -50,7 +51,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -I. $(LAYOUT_DE
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 HOST_TESTS := $(basename $(notdir $(wildcard tests/test_*.c)))
 HOST_LIB_SRCS := hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/testdev.c lib/fmt.c \
-	gic/vgic_dist.c gic/vgic_lr.c gic/vgic_dev.c
+	gic/vgic_dist.c gic/vgic_lr.c gic/vgic_dev.c hyp/snap_format.c hyp/snap_vgic.c hyp/snap_vcpu.c
 HOST_LIB_OBJS := $(patsubst %,$(B)/host/%.o,$(basename $(HOST_LIB_SRCS)))
 
 # V=1 shows the commands.

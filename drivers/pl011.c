@@ -1,4 +1,5 @@
-/* ARM PL011 UART, transmit only: enough for the hypervisor's console. */
+/* ARM PL011 UART: the hypervisor's console, and the configuration of the one a guest
+ * owns, for snapshots. */
 #include "drivers/pl011.h"
 #include "arm/sysreg.h"
 
@@ -38,4 +39,21 @@ void pl011_enable_rx_irq(uintptr_t base)
 {
 	mmio_write32(base + UARTICR, 0x7ff);
 	mmio_write32(base + UARTIMSC, UART_RXIM | UART_RTIM);
+}
+
+/* In the order they are programmed back; UARTCR (0x30) goes last. */
+const uint16_t pl011_config_regs[PL011_NR_CONFIG] = { 0x24, 0x28, 0x2c, 0x34, 0x38, 0x48, 0x30 };
+#define UARTCR 0x30
+
+void pl011_config_read(uintptr_t base, uint32_t *vals)
+{
+	for (unsigned i = 0; i < PL011_NR_CONFIG; i++)
+		vals[i] = mmio_read32(base + pl011_config_regs[i]);
+}
+
+void pl011_config_write(uintptr_t base, const uint32_t *vals)
+{
+	mmio_write32(base + UARTCR, 0);
+	for (unsigned i = 0; i < PL011_NR_CONFIG; i++)
+		mmio_write32(base + pl011_config_regs[i], vals[i]);
 }

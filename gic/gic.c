@@ -35,6 +35,7 @@ void gic_cpu_init(void)
 /* Any CPU interface write makes QEMU recompute; PMR is rewritten with its own value. */
 void gic_refresh(void) { mmio_write32(gicc(GICC_PMR), 0xff); }
 
+void gic_set_pmr(uint8_t pmr) { mmio_write32(gicc(GICC_PMR), pmr); }
 uint32_t gic_ack(void) { return mmio_read32(gicc(GICC_IAR)); }
 void gic_eoi(uint32_t iar) { mmio_write32(gicc(GICC_EOIR), iar); }
 void gic_deactivate(uint32_t iar) { mmio_write32(gicc(GICC_DIR), iar); }

@@ -32,6 +32,7 @@ void gic_send_sgi(unsigned cpu_mask, unsigned intid);
  * hardware-mapped interrupt through the GICV: a level interrupt already asserted again
  * then stays invisible (GICC_HPPIR 1023) for ever. Harmless on real hardware. */
 void gic_refresh(void);
+void gic_set_pmr(uint8_t pmr);   /* GICC_PMR: only priorities below it are signalled */
 uint32_t gic_ack(void);          /* GICC_IAR */
 void gic_eoi(uint32_t iar);      /* priority drop (GICC_EOIR) */
 void gic_deactivate(uint32_t iar); /* GICC_DIR */

@@ -59,11 +59,26 @@ static int gicd_write(void *dev, struct vcpu *v, uint32_t off, unsigned len, uin
 
 const struct mmio_ops vgic_gicd_ops = { gicd_read, gicd_write };
 
+/* The model's hooks and hardware mappings: what the hypervisor adds to a VGIC reset. */
+static void attach(struct vm *vm)
+{
+	vm->vgic.kick = kick;
+	vm->vgic.kick_ctx = vm;
+	vm->vgic.log_once = log_bad_access;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		vgic_map_hw(&vm->vgic, i, PPI_VIRT_TIMER, PPI_VIRT_TIMER);
+	for (unsigned i = 0; i < vm->nr_hwirqs; i++)
+		vgic_map_hw(&vm->vgic, 0, vm->hwirqs[i].intid, vm->hwirqs[i].intid);
+}
+
+/* ran: has any vCPU ever run; else: is any in the guest now (running, not paused). */
 static bool any_vcpu(const struct vm *vm, bool ran)
 {
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		if (ran ? vm->vcpus[i].ran : vm->vcpus[i].running)
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+		if (ran ? v->ran : v->running && !v->parked)
 			return true;
+	}
 	return false;
 }
 
@@ -106,12 +121,16 @@ int vgic_vm_init(struct vm *vm, uint64_t dist, uint64_t cpu, uint32_t nr_irqs)
 	if (r)
 		return r;
 	/* CTRL_INIT reset the model: the hypervisor's hooks go in after. */
-	vm->vgic.kick = kick;
-	vm->vgic.kick_ctx = vm;
-	vm->vgic.log_once = log_bad_access;
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		vgic_map_hw(&vm->vgic, i, PPI_VIRT_TIMER, PPI_VIRT_TIMER);
+	attach(vm);
 	return 0;
+}
+
+void vgic_vm_reset(struct vm *vm)
+{
+	vgic_dist_init(&vm->vgic, vm->nr_vcpus, vm->vgic.nr_irqs);
+	attach(vm);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].lrs.dirty = true;
 }
 
 void vgic_cpu_start(struct vcpu *v)
@@ -300,6 +319,37 @@ void vgic_sync(struct vcpu *v)
 		v->lrs.dirty = true;
 	}
 	vtimer_sync(v, vtimer_deactivated);
+}
+
+void vgic_park(struct vcpu *v)
+{
+	if (v->vtimer_phys_active) {
+		v->vtimer_phys_active = false;
+		gic_deactivate(PPI_VIRT_TIMER);
+	}
+	if (v->id != 0)
+		return; /* passed-through SPIs are vCPU 0's */
+	for (unsigned i = 0; i < v->vm->nr_hwirqs; i++) {
+		struct vm_hwirq *h = &v->vm->hwirqs[i];
+		if (h->phys_active) {
+			h->phys_active = false;
+			gic_deactivate(h->intid);
+		}
+	}
+}
+
+void vgic_unpark(struct vcpu *v)
+{
+	/* Whatever the model says of their lines (a restore may have set them), the
+	 * devices raise them again if they still assert them. */
+	vgic_lock(v->vm);
+	vgic_set_level(&v->vm->vgic, v->id, PPI_VIRT_TIMER, false);
+	if (v->id == 0)
+		for (unsigned i = 0; i < v->vm->nr_hwirqs; i++)
+			vgic_set_level(&v->vm->vgic, 0, v->vm->hwirqs[i].intid, false);
+	vgic_unlock(v->vm);
+	v->lrs.dirty = true;
+	gic_refresh();
 }
 
 void vgic_wait_for_interrupt(struct vcpu *v)

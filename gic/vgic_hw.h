@@ -13,6 +13,8 @@ extern const struct mmio_ops vgic_gicc_dir_ops;
 /* The VM's VGIC, through the device API: distributor and CPU interface at these IPAs,
  * nr_irqs lines; stage 2 and the MMIO regions follow. 0 or the API's error. */
 int vgic_vm_init(struct vm *vm, uint64_t dist, uint64_t cpu, uint32_t nr_irqs);
+/* Back to the reset state (vgic lock held, VM paused), hooks and hardware mappings kept. */
+void vgic_vm_reset(struct vm *vm);
 /* On this CPU before the vCPU's first entry: virtual interface on, PPIs enabled. */
 void vgic_cpu_start(struct vcpu *v);
 /* When the vCPU powers off: nothing of it stays in this CPU's virtual interface. */
@@ -37,6 +39,11 @@ void vgic_dir_trap_update(struct vcpu *v, bool out_active);
 uint32_t vgic_guard_entry(struct vcpu *v, uint32_t hcr);
 /* A maintenance-interrupt exit: note it; log when they repeat with no guest progress. */
 void vgic_guard_maintenance(struct vcpu *v);
+/* The VM pauses (hyp/vm_pause.c): nothing of this vCPU stays active in the physical GIC;
+ * the hardware-mapped interrupts' physical side is handed back. */
+void vgic_park(struct vcpu *v);
+/* ... and goes on: lines of hardware-mapped interrupts follow their devices anew. */
+void vgic_unpark(struct vcpu *v);
 /* WFI for the vCPU: unless an interrupt is already deliverable to it, wait in Hyp (IRQs
  * masked) for a physical interrupt, which then exits the guest at once on return. */
 void vgic_wait_for_interrupt(struct vcpu *v);

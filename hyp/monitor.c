@@ -26,7 +26,7 @@ static void cmd_status(struct vm *vm)
 		const struct vcpu_stats *s = &v->stats;
 		console_printf("  vcpu%u: %s%s on cpu%u; exits %u: hvc %u mmio %u wfi %u irq %u "
 			       "maintenance %u sysreg %u; injected dabt %u pabt %u undef %u; timer irqs %u+%u\n",
-			       i, power_name[v->power % 3], v->running ? ", running" : "", v->pcpu, s->exits,
+			       i, power_name[v->power % 3], v->parked ? ", paused" : v->running ? ", running" : "", v->pcpu, s->exits,
 			       s->hvc, s->mmio, s->wfi, s->irq, s->maintenance, s->sysreg, s->dabt_injected,
 			       s->pabt_injected, s->undef_injected, s->vtimer_irqs, s->ptimer_irqs);
 		/* A maintenance storm, or conditions the entry guard had to drop (gic/vgic_guard.c). */
@@ -80,6 +80,33 @@ static void cmd_irqs(struct vm *vm)
 	vgic_unlock(vm);
 }
 
+static struct vcpu *current_vcpu(void) { return this_pcpu()->vcpu; }
+
+static void cmd_pause(struct vm *vm)
+{
+	int r;
+
+	if (vm->pause_req) {
+		console_printf("error: already paused\n");
+		return;
+	}
+	r = vm_pause(vm, current_vcpu());
+	if (r)
+		console_printf("error: a vCPU did not stop (%d); the VM runs on\n", r);
+	else
+		console_printf("ok paused\n");
+}
+
+static void cmd_continue(struct vm *vm)
+{
+	if (!vm->pause_req) {
+		console_printf("error: not paused\n");
+		return;
+	}
+	vm_continue(vm);
+	console_printf("ok running\n");
+}
+
 static void cmd_quit(struct vm *vm)
 {
 	(void)vm;
@@ -97,6 +124,13 @@ static const struct {
 	{ "help", "this list", cmd_help },
 	{ "status", "VM and vCPUs: power, where they run, exit counters", cmd_status },
 	{ "irqs", "each vCPU's list registers and every interrupt that is not idle", cmd_irqs },
+	{ "pause", "stop every vCPU (the virtual counter stops too)", cmd_pause },
+	{ "continue", "let a paused VM run on", cmd_continue },
+	{ "snapshot", "take a snapshot in memory; the VM runs on", monitor_snapshot },
+	{ "restore", "put the VM back to the last snapshot and run on from there", monitor_restore },
+	{ "suspend", "take a snapshot and leave the VM stopped", monitor_suspend },
+	{ "resume", "run a suspended VM on from its snapshot (the restore path)", monitor_resume },
+	{ "corrupt", "OFFSET [BIT]: flip a bit of the snapshot in memory (for tests)", monitor_corrupt },
 	{ "debug", "log level DEBUG (\"info\" goes back)", cmd_log },
 	{ "info", "log level INFO", cmd_log },
 	{ "quit", "power the machine off (QEMU exits)", cmd_quit },
@@ -107,7 +141,7 @@ static const char *current;
 static void cmd_log(struct vm *vm)
 {
 	(void)vm;
-	log_threshold = strcmp(current, "debug") ? LOG_INFO : LOG_DEBUG;
+	log_threshold = strncmp(current, "debug", 5) ? LOG_INFO : LOG_DEBUG;
 	console_printf("monitor: log level %s\n", current);
 }
 
@@ -115,17 +149,32 @@ static void cmd_help(struct vm *vm)
 {
 	(void)vm;
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		console_printf("  %-8s %s\n", commands[i].name, commands[i].help);
+		console_printf("  %-9s %s\n", commands[i].name, commands[i].help);
+}
+
+const char *monitor_args(void)
+{
+	const char *p = current;
+
+	while (*p && *p != ' ')
+		p++;
+	while (*p == ' ')
+		p++;
+	return p;
 }
 
 void monitor_exec(struct vm *vm, const char *cmd)
 {
+	size_t n;
+
 	while (*cmd == ' ')
 		cmd++;
 	if (!*cmd)
 		return;
+	for (n = 0; cmd[n] && cmd[n] != ' ';)
+		n++;
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (!strcmp(cmd, commands[i].name)) {
+		if (strlen(commands[i].name) == n && !strncmp(cmd, commands[i].name, n)) {
 			current = cmd;
 			commands[i].fn(vm);
 			return;

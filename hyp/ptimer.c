@@ -32,6 +32,8 @@ static void update(struct vcpu *v)
 	isb();
 }
 
+void ptimer_resume(struct vcpu *v) { update(v); }
+
 void ptimer_hyp_irq(struct vcpu *v)
 {
 	v->stats.ptimer_irqs++;

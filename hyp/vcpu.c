@@ -41,6 +41,7 @@ static void vm_enter_cpu(struct vcpu *v)
 	write_VTTBR(stage2_vttbr(&v->vm->s2));
 	write_VMPIDR(v->vmpidr);
 	write_VPIDR(read_MIDR());
+	write_CNTVOFF(v->vm->cntvoff);
 	isb();
 	tlbi_nsnh_all();
 	dsb();
@@ -63,6 +64,11 @@ void vcpu_run(struct vcpu *v)
 	v->running = true;
 	v->ran = true;
 	while (v->power == VCPU_ON) {
+		/* Between an exit and the next entry: the LRs are folded back here. */
+		if (v->vm->pause_req || v->parked) {
+			vcpu_park(v);
+			continue; /* a restore may have powered it off */
+		}
 		vgic_flush(v);
 		exit = guest_enter(v);
 		vgic_sync(v);

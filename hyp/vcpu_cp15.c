@@ -63,3 +63,49 @@ void vcpu_ctx_load(const struct vcpu *v)
 	vcpu_vfp_load(&v->ctx.vfp);
 	vcpu_irqctx_load(&v->ctx.irq);
 }
+
+#define PMCR_N(pmcr) (((pmcr) >> 11) & 0x1f)
+#define PMCR_WRITABLE 0x39u /* E, D, X, DP: not P and C, which would reset counters */
+
+void vcpu_pmu_save(struct vcpu_pmu *p)
+{
+	p->selr = read_PMSELR();
+	p->pmcr = read_PMCR();
+	for (unsigned i = 0; i < PMCR_N(p->pmcr) && i < 31; i++) {
+		write_PMSELR(i);
+		isb();
+		p->evtyper[i] = read_PMXEVTYPER();
+		p->evcntr[i] = read_PMXEVCNTR();
+	}
+	write_PMSELR(p->selr);
+	p->ccntr = read_PMCCNTR();
+	p->cntenset = read_PMCNTENSET();
+	p->intenset = read_PMINTENSET();
+	p->ovsr = read_PMOVSR();
+	p->userenr = read_PMUSERENR();
+	isb();
+}
+
+/* Overflow flags can be cleared but not set on PMUv2 without PMOVSSET: flags the saved
+ * state has are lost on load (docs/snapshot-format.md). */
+void vcpu_pmu_load(const struct vcpu_pmu *p)
+{
+	unsigned n = PMCR_N(read_PMCR());
+
+	write_PMCR(p->pmcr & PMCR_WRITABLE);
+	for (unsigned i = 0; i < n && i < 31; i++) {
+		write_PMSELR(i);
+		isb();
+		write_PMXEVTYPER(p->evtyper[i]);
+		write_PMXEVCNTR(p->evcntr[i]);
+	}
+	write_PMCCNTR(p->ccntr);
+	write_PMCNTENCLR(~0u);
+	write_PMCNTENSET(p->cntenset);
+	write_PMINTENCLR(~0u);
+	write_PMINTENSET(p->intenset);
+	write_PMOVSR(~p->ovsr);
+	write_PMUSERENR(p->userenr);
+	write_PMSELR(p->selr);
+	isb();
+}

@@ -84,6 +84,12 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 	vm->ram_pa = GUEST_RAM_PA;
 	vm->ram_size = bd->guest_mem;
 	vm->entry_ipa = bd->entry_ipa;
+	vm->host_mem = bd->host_mem;
+	/* What QEMU was given beyond guest RAM holds the in-memory snapshot. */
+	if ((uint64_t)HYP_PA + bd->host_mem > (uint64_t)GUEST_RAM_PA + bd->guest_mem) {
+		vm->snap_buf = (void *)(GUEST_RAM_PA + bd->guest_mem);
+		vm->snap_cap = (uint32_t)((uint64_t)HYP_PA + bd->host_mem - GUEST_RAM_PA - bd->guest_mem);
+	}
 	vm->dtb_ipa = bd->dtb_ipa;
 	if (!vm_ipa_in_ram(vm, vm->entry_ipa) || (vm->dtb_ipa && !vm_ipa_in_ram(vm, vm->dtb_ipa))) {
 		log_err("guest entry %#x or DTB %#x outside guest RAM [%#x, +%#x)\n", vm->entry_ipa,

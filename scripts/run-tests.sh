@@ -51,7 +51,12 @@ for bin in "$B"/guest/tests/*.bin; do
 	# A test may ask for runner options with a line `/* run-guest: ARGS */` (shell words,
 	# paths relative to the top of the tree).
 	eval "args=($(sed -n 's|^/\* run-guest: \(.*\) \*/$|\1|p' "$src" | head -1))"
-	"$here/run-guest" --kernel "$bin" --timeout "$GUEST_TIMEOUT" "${args[@]}" </dev/null >"$logs/guest-$name.log" 2>&1
+	# --driven: the guest drives the host (snapshots) through scripts/run-guest-driven.
+	runner="$here/run-guest"
+	for i in "${!args[@]}"; do
+		[ "${args[$i]}" = --driven ] && { runner="$here/run-guest-driven"; unset 'args[i]'; }
+	done
+	"$runner" --kernel "$bin" --timeout "$GUEST_TIMEOUT" "${args[@]}" </dev/null >"$logs/guest-$name.log" 2>&1
 	rc=$?
 	tally <"$logs/guest-$name.log"
 	if ! grep -q "^DONE $name" <(tr -d '\r' <"$logs/guest-$name.log"); then

@@ -14,6 +14,7 @@ have cpio || need+=(cpio)
 have gcc || need+=(gcc)
 have make || need+=(make)
 have timeout || need+=(coreutils)
+have python3 || need+=(python3) # scripts/monitor on a Unix socket (the tests drive it so)
 if [ "${1:-}" = --debug ]; then
 	have gdb-multiarch || need+=(gdb-multiarch)
 fi

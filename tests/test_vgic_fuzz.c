@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "gic/vgic.h"
+#include "gic/vgic_dev.h"
+#include "hyp/snap_vcpu.h"
 #include "vif_sim.h"
 
 #define NV 4
@@ -37,12 +39,13 @@ enum family {
 	F_MARKED,    /* every busy interrupt is marked for the flush/WFI scans */
 	F_ENTRY,     /* no maintenance interrupt is due at entry (architecture and QEMU) */
 	F_ORDER,     /* the LRs' pending interrupts outrank every one left waiting */
+	F_ROUNDTRIP, /* saved through the device API into a fresh VGIC: the same state */
 	F_NR
 };
 
 static const char *const family_name[F_NR] = {
 	"return", "read", "isolation", "id", "prio", "ranges", "lr_count", "lr_range", "lr_unique",
-	"marked", "entry", "order",
+	"marked", "entry", "order", "roundtrip",
 };
 
 struct fz {
@@ -57,6 +60,8 @@ struct fz {
 	unsigned long step;
 	/* Coverage, so a run that exercises nothing does not pass quietly. */
 	unsigned long acks, sgi_acks, mores, hw_lrs, kicks, evictions, eoi_folds, dir_traps, eois;
+	unsigned long roundtrips;
+	uint32_t vmcr[NV], apr[NV]; /* the vCPUs' saved CPU interface, as the device API sees it */
 };
 
 #ifndef VGIC_LIBFUZZER
@@ -120,6 +125,10 @@ static void vm_reset(struct fz *f)
 	f->d.log_once = ignore_log;
 	memset(f->vif, 0, sizeof(f->vif));
 	memset(f->running, 0, sizeof(f->running));
+	for (unsigned v = 0; v < NV; v++) {
+		f->vmcr[v] = rnd(f, 0);
+		f->apr[v] = rnd(f, 0);
+	}
 	vgic_dist_read(&f->d, 0, GICD_TYPER, 4, &f->typer);
 	vgic_dist_read(&f->d, 0, GICD_IIDR, 4, &f->iidr);
 	/* A guest turns the distributor on first; random writes may turn it off again. */
@@ -451,6 +460,87 @@ static void check_invariants(struct fz *f)
 		check_irq(f, &f->d.spi[i - VGIC_NR_PRIVATE], 0, i);
 }
 
+/* The state a snapshot must carry (not the LR bookkeeping, not the hypervisor's HW
+ * mappings, which it sets up itself). */
+static bool state_equal(const struct vgic_irq *a, const struct vgic_irq *b, unsigned intid)
+{
+	return a->priority == b->priority && (intid < 32 || a->targets == b->targets) &&
+	       a->sgi_sources == b->sgi_sources && a->active_source == b->active_source &&
+	       a->group1 == b->group1 && a->enabled == b->enabled &&
+	       a->pending_latch == b->pending_latch && a->line_level == b->line_level &&
+	       a->active == b->active && a->edge == b->edge;
+}
+
+static uint8_t rt_buf[128 * 1024];
+static struct vgic_dist rt_dist;
+
+/* Every vCPU stopped (LRs folded back), the VGIC saved through the device API alone and
+ * restored into a fresh one: the same state, and the same register reads for every vCPU. */
+static void roundtrip(struct fz *f)
+{
+	static const struct snap_shape shape = { NV, NIRQ, 0x80000000u, 4096, 0x2c001000u, 0x2c002000u };
+	struct vgic_dev dev = { 0 }, fresh = { 0 };
+	uint32_t vmcr2[NV] = { 0 }, apr2[NV] = { 0 }, irqs = NIRQ;
+	struct snap_writer w;
+	struct snap_section_ref ref;
+	char why[160];
+	int r;
+
+	for (unsigned v = 0; v < NV; v++)
+		op_sync(f, v);
+	dev.d = &f->d;
+	dev.created = dev.initialized = true;
+	dev.nr_vcpus = NV;
+	dev.gicc_iidr = fresh.gicc_iidr = 0x0002043b;
+	for (unsigned v = 0; v < NV; v++) {
+		dev.vmcr[v] = &f->vmcr[v];
+		dev.apr[v] = &f->apr[v];
+		fresh.vmcr[v] = &vmcr2[v];
+		fresh.apr[v] = &apr2[v];
+	}
+	snap_start(&w, rt_buf, sizeof(rt_buf), &shape);
+	snap_section(&w, SNAP_VGIC, 0);
+	snap_vgic_save(&w, &dev);
+	snap_end_section(&w);
+	ref.type = SNAP_VGIC;
+	ref.instance = 0;
+	memcpy(&ref.length, rt_buf + SNAP_HEADER_SIZE + 8, 4);
+	ref.payload = rt_buf + SNAP_HEADER_SIZE + SNAP_SECTION_HEADER_SIZE;
+	r = vgic_dev_create(&fresh, &rt_dist, NV);
+	if (!r)
+		r = vgic_dev_set_attr(&fresh, VGIC_GRP_NR_IRQS, 0, &irqs);
+	if (!r)
+		r = vgic_dev_set_attr(&fresh, VGIC_GRP_CTRL, VGIC_CTRL_INIT, NULL);
+	if (!r)
+		r = snap_vgic_restore(&fresh, &ref, why, sizeof(why));
+	if (r) {
+		fail(f, F_ROUNDTRIP, "restore refused (%d): %s", r, r < 0 ? why : "");
+		return;
+	}
+	f->roundtrips++;
+	if (f->d.enable_grp0 != rt_dist.enable_grp0 || f->d.enable_grp1 != rt_dist.enable_grp1)
+		fail(f, F_ROUNDTRIP, "GICD_CTLR group enables differ");
+	for (unsigned v = 0; v < NV; v++) {
+		if (vmcr2[v] != (f->vmcr[v] & (GICH_VMCR_CTLR_MASK | 7u << 18 | 7u << 21 | 0x1fu << 27)) ||
+		    apr2[v] != f->apr[v])
+			fail(f, F_ROUNDTRIP, "vCPU %u: VMCR %#x/%#x APR %#x/%#x", v, f->vmcr[v], vmcr2[v],
+			     f->apr[v], apr2[v]);
+		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+			if (!state_equal(&f->d.priv[v][i], &rt_dist.priv[v][i], i))
+				fail(f, F_ROUNDTRIP, "vCPU %u INTID %u differs", v, i);
+		for (uint32_t off = 0; off < GICD_SIZE; off += 4) {
+			uint32_t a = 0, b = 0;
+			vgic_dist_read(&f->d, v, off, 4, &a);
+			vgic_dist_read(&rt_dist, v, off, 4, &b);
+			if (a != b)
+				fail(f, F_ROUNDTRIP, "vCPU %u reads GICD+%#x: %#x, restored %#x", v, off, a, b);
+		}
+	}
+	for (unsigned i = VGIC_NR_PRIVATE; i < NIRQ; i++)
+		if (!state_equal(&f->d.spi[i - VGIC_NR_PRIVATE], &rt_dist.spi[i - VGIC_NR_PRIVATE], i))
+			fail(f, F_ROUNDTRIP, "INTID %u differs", i);
+}
+
 static void step(struct fz *f)
 {
 	unsigned op = rnd(f, 100), v = rnd(f, NV);
@@ -470,6 +560,8 @@ static void step(struct fz *f)
 	else
 		op_sync(f, v);
 	check_invariants(f);
+	if (!f->data && f->step % 997 == 996)
+		roundtrip(f);
 	f->step++;
 }
 
@@ -515,6 +607,7 @@ FAMILY(F_LR_UNIQUE, irq_in_at_most_one_lr)
 FAMILY(F_MARKED, busy_interrupts_marked_for_scans)
 FAMILY(F_ENTRY, no_maintenance_due_at_entry)
 FAMILY(F_ORDER, pending_lrs_outrank_waiting)
+FAMILY(F_ROUNDTRIP, saved_and_restored_through_the_device_api)
 
 /* The run did deliver interrupts of every kind, and overflowed the LRs. */
 static void test_coverage(void)
@@ -528,6 +621,7 @@ static void test_coverage(void)
 	CHECK(F.eoi_folds > 10);
 	CHECK(F.dir_traps > 100);
 	CHECK(F.eois > 1000);
+	CHECK(F.roundtrips > 150);
 }
 
 int main(void)
@@ -550,6 +644,7 @@ int main(void)
 	RUN(busy_interrupts_marked_for_scans);
 	RUN(no_maintenance_due_at_entry);
 	RUN(pending_lrs_outrank_waiting);
+	RUN(saved_and_restored_through_the_device_api);
 	RUN(coverage);
 	return check_exit();
 }

@@ -12,6 +12,12 @@ extern uint32_t boot_regs[4]; /* r0, r1, r2, CPSR as the guest was entered */
 
 /* ---- console (UART0, passed through) ---- */
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line typed on the console (without its end), within `ms` ms of virtual time. */
+bool gconsole_getline(char *buf, unsigned size, unsigned ms);
+/* Ask the test driver (scripts/run-guest-driven) to act: `directives` are "monitor CMD"
+ * and "sleep MS" items separated by ';'. The reply line is "<last command> ok" or
+ * "<last command> error". False if none came within a minute. */
+bool host_request(const char *directives, char *reply, unsigned size);
 
 /* ---- exceptions ---- */
 enum exc_kind { EXC_UND = 1, EXC_SVC = 2, EXC_PABT = 3, EXC_DABT = 4, EXC_IRQ = 6, EXC_FIQ = 7 };

@@ -37,6 +37,18 @@
 				 : "memory");                                      \
 	}
 
+/* Performance monitors (PMUv2) */
+SYSREG32(PMCR, 0, c9, c12, 0)
+SYSREG32(PMCNTENSET, 0, c9, c12, 1)
+SYSREG32(PMCNTENCLR, 0, c9, c12, 2)
+SYSREG32(PMOVSR, 0, c9, c12, 3)
+SYSREG32(PMSELR, 0, c9, c12, 5)
+SYSREG32(PMCCNTR, 0, c9, c13, 0)
+SYSREG32(PMXEVTYPER, 0, c9, c13, 1)
+SYSREG32(PMXEVCNTR, 0, c9, c13, 2)
+SYSREG32(PMUSERENR, 0, c9, c14, 0)
+SYSREG32(PMINTENSET, 0, c9, c14, 1)
+SYSREG32(PMINTENCLR, 0, c9, c14, 2)
 /* Identification */
 SYSREG32(MIDR, 0, c0, c0, 0)
 SYSREG32(MPIDR, 0, c0, c0, 5)

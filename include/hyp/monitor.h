@@ -9,4 +9,12 @@ void monitor_start(struct vm *vm);
 void monitor_rx(void);
 /* Run one command line, printing its answer to the log console. Host-independent. */
 void monitor_exec(struct vm *vm, const char *line);
+/* For commands: what follows the command's name on its line. */
+const char *monitor_args(void);
+/* hyp/monitor_snap.c: the snapshot commands. */
+void monitor_snapshot(struct vm *vm);
+void monitor_restore(struct vm *vm);
+void monitor_suspend(struct vm *vm);
+void monitor_resume(struct vm *vm);
+void monitor_corrupt(struct vm *vm);
 #endif

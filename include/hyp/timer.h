@@ -13,6 +13,8 @@ void vtimer_phys_irq(struct vcpu *v, uint32_t iar);
  * says the guest's EOI deactivated the physical interrupt through an HW list register. */
 void vtimer_sync(struct vcpu *v, bool deactivated);
 
+/* The vCPU runs again on its CPU after a pause or restore: output and Hyp timer anew. */
+void ptimer_resume(struct vcpu *v);
 /* Physical PPI 26 (Hyp timer) fired. */
 void ptimer_hyp_irq(struct vcpu *v);
 /* Emulated CNTP_* access; returns false if `reg` is not a physical timer register. */

@@ -47,6 +47,13 @@ struct vcpu_irqctx {
 	uint64_t cntv_cval;
 };
 
+/* The performance monitors, which the guest owns (HDCR traps nothing). Only saved and
+ * loaded when the VM pauses: they are not part of what every context switch moves. */
+struct vcpu_pmu {
+	uint32_t pmcr, cntenset, intenset, ovsr, userenr, selr, ccntr;
+	uint32_t evtyper[31], evcntr[31];
+};
+
 struct vcpu_ctx {
 	struct vcpu_banked banked;
 	struct vcpu_cp15 cp15;
@@ -101,9 +108,11 @@ struct vcpu {
 	unsigned pcpu;             /* the physical CPU it runs on (one vCPU per CPU) */
 	volatile bool running;
 	bool ran;                  /* has entered the guest at least once */
+	volatile bool parked;      /* stopped by vm_pause, its context in `ctx` */
 	volatile int power;        /* enum vcpu_power: PSCI's view of this vCPU */
 	struct vcpu_lrs lrs;
 	struct vcpu_storm storm;
+	struct vcpu_pmu pmu;
 	bool vtimer_phys_active;   /* PPI 27 acked by us, not yet deactivated */
 	struct vcpu_ptimer ptimer;
 	struct vcpu_stats stats;
@@ -124,6 +133,8 @@ void vcpu_irqctx_save(struct vcpu_irqctx *c);
 void vcpu_irqctx_load(const struct vcpu_irqctx *c);
 void vcpu_ctx_save(struct vcpu *v);
 void vcpu_ctx_load(const struct vcpu *v);
+void vcpu_pmu_save(struct vcpu_pmu *p);
+void vcpu_pmu_load(const struct vcpu_pmu *p);
 
 /* Guest register n (0-15) as the guest's current mode sees it. */
 uint32_t vcpu_reg_read(struct vcpu *v, unsigned n);

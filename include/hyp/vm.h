@@ -32,6 +32,15 @@ struct vm {
 	/* vCPUs with active interrupts waiting outside their LRs: while any has, the guest's
 	 * GICC_DIR page traps (gic/vgic_dir.c). Under vgic_lock. */
 	uint32_t dir_trap_vcpus;
+	/* Pausing (hyp/vm_pause.c): asked for, since when; the VM's virtual counter offset
+	 * (CNTVOFF on every CPU that runs one of its vCPUs), which grows by every pause. */
+	volatile bool pause_req;
+	uint64_t paused_at;
+	uint64_t cntvoff;
+	/* Room for one in-memory snapshot after guest RAM (hyp/snapshot.c), and its length
+	 * (0: none taken). host_mem: the RAM QEMU was given. */
+	void *snap_buf;
+	uint32_t snap_cap, snap_len, host_mem;
 	/* Physical SPIs of devices passed through, injected with the LR HW bit. */
 	struct vm_hwirq {
 		uint16_t intid;    /* the same INTID on both sides */
@@ -54,6 +63,14 @@ static inline void vgic_unlock(struct vm *vm) { spin_unlock(&vm->vgic_lock); }
 #define VM_NR_IRQS_DEFAULT 160
 
 static inline bool vm_ipa_in_ram(const struct vm *vm, uint32_t ipa) { return ipa - vm->ram_ipa < vm->ram_size; }
+
+/* Stop every vCPU of the VM at an exit, its context in memory (hyp/vm_pause.c). `self`:
+ * the vCPU whose exit path this runs in, or NULL. 0, or -ETIMEDOUT (logged, nothing
+ * stopped) when a vCPU did not stop in time. */
+int vm_pause(struct vm *vm, struct vcpu *self);
+void vm_continue(struct vm *vm);
+/* The run loop: wait here while the VM is paused, then reload the context. */
+void vcpu_park(struct vcpu *v);
 
 /* 0, or a negative errno with the reason logged: the VM is not created. */
 int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus);

@@ -1,0 +1,134 @@
+/* The monitor's snapshot commands (docs/monitor.md). Each answers one line: "ok ..." with
+ * the snapshot's size and CRC, or "error: <reason>". They run on CPU 0, in vCPU 0's exit
+ * path or, while the VM is paused, in the loop that serves the monitor. */
+#include <errno.h>
+
+#include "hyp/log.h"
+#include "hyp/monitor.h"
+#include "hyp/pcpu.h"
+#include "hyp/snapshot.h"
+#include "hyp/vm.h"
+
+static char why[160];
+
+static struct vcpu *current_vcpu(void) { return this_pcpu()->vcpu; }
+
+/* Pause unless already paused; true when this command did the pausing. */
+static int pause_for(struct vm *vm, bool *paused_here)
+{
+	int r;
+
+	*paused_here = !vm->pause_req;
+	if (!*paused_here)
+		return 0;
+	r = vm_pause(vm, current_vcpu());
+	if (r)
+		console_printf("error: a vCPU did not stop (%d); the VM runs on\n", r);
+	return r;
+}
+
+static void answer_snapshot(const char *what, struct vm *vm, long size)
+{
+	console_printf("ok %s %ld bytes, crc %08x\n", what, size, snap_crc(vm));
+}
+
+void monitor_snapshot(struct vm *vm)
+{
+	bool paused_here;
+	long size;
+
+	if (pause_for(vm, &paused_here))
+		return;
+	size = snap_take(vm, why, sizeof(why));
+	if (paused_here)
+		vm_continue(vm);
+	if (size < 0)
+		console_printf("error: %s\n", why);
+	else
+		answer_snapshot("snapshot", vm, size);
+}
+
+void monitor_suspend(struct vm *vm)
+{
+	bool paused_here;
+	long size;
+
+	if (pause_for(vm, &paused_here))
+		return;
+	size = snap_take(vm, why, sizeof(why));
+	if (size < 0) {
+		if (paused_here)
+			vm_continue(vm);
+		console_printf("error: %s; the VM runs on\n", why);
+		return;
+	}
+	answer_snapshot("suspended", vm, size);
+}
+
+/* Restore and let the VM run from there; refused, it goes on as it was. */
+static void restore_and_continue(struct vm *vm, const char *what, bool paused_here)
+{
+	int r = snap_restore(vm, why, sizeof(why));
+
+	if (r && !paused_here) {
+		console_printf("error: %s; the VM stays paused\n", why);
+		return;
+	}
+	vm_continue(vm);
+	if (r)
+		console_printf("error: %s; the VM runs on\n", why);
+	else
+		answer_snapshot(what, vm, vm->snap_len);
+}
+
+void monitor_restore(struct vm *vm)
+{
+	bool paused_here;
+
+	if (pause_for(vm, &paused_here))
+		return;
+	restore_and_continue(vm, "restored", paused_here);
+}
+
+void monitor_resume(struct vm *vm)
+{
+	if (!vm->pause_req) {
+		console_printf("error: the VM is not suspended\n");
+		return;
+	}
+	restore_and_continue(vm, "resumed", false);
+}
+
+static unsigned parse_uint(const char **p)
+{
+	unsigned v = 0, base = 10;
+
+	while (**p == ' ')
+		(*p)++;
+	if ((*p)[0] == '0' && ((*p)[1] == 'x' || (*p)[1] == 'X'))
+		base = 16, *p += 2;
+	for (;; (*p)++) {
+		char c = **p;
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+			   : base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+								: 99;
+		if (d >= base)
+			return v;
+		v = v * base + d;
+	}
+}
+
+/* Flip one bit of the in-memory snapshot: the tests' way to show a corrupt one refused. */
+void monitor_corrupt(struct vm *vm)
+{
+	const char *p = monitor_args();
+	unsigned off = parse_uint(&p), bit = parse_uint(&p);
+
+	if (!vm->snap_len || off >= vm->snap_len || bit > 7) {
+		console_printf("error: no snapshot byte %u bit %u (the snapshot has %u bytes)\n", off, bit,
+			       vm->snap_len);
+		return;
+	}
+	((unsigned char *)vm->snap_buf)[off] ^= (unsigned char)(1u << bit);
+	console_printf("ok flipped byte %u bit %u\n", off, bit);
+}

@@ -1,0 +1,136 @@
+/* Stopping a whole VM at its vCPUs' exits, and letting it go again.
+ *
+ * The monitor asks, from CPU 0 in vCPU 0's exit path (vm_pause): every other vCPU's CPU is
+ * kicked, and each parks at the top of its run loop, between an exit (its list registers
+ * folded back) and the next entry, with its whole context saved to memory, its timers
+ * stopped and the physical side of its hardware-mapped interrupts handed back. The model
+ * and every vCPU's `ctx` are then the VM's whole state, for a snapshot to read or a
+ * restore to rewrite. vm_continue lets them go: each reloads its context from memory.
+ *
+ * While the VM is paused CPU 0 keeps serving the monitor (its UART only: the GIC's
+ * priority mask keeps everything else pending), so `continue` can come. Guest time: the
+ * virtual counter does not count while the VM is paused (CNTVOFF grows by the pause). */
+#include <errno.h>
+
+#include "arm/sysreg.h"
+#include "gic/gic.h"
+#include "gic/vgic_hw.h"
+#include "hyp/log.h"
+#include "hyp/monitor.h"
+#include "hyp/pcpu.h"
+#include "hyp/timer.h"
+#include "hyp/vm.h"
+#include "platform.h"
+
+#define PAUSE_WAIT_MS 2000
+/* While paused, CPU 0 takes only interrupts above this priority: the monitor's UART. */
+#define MONITOR_ONLY_PMR 0x50
+
+/* This vCPU stops here: context to memory, timers stopped, nothing of it left active in
+ * the physical GIC. */
+static void park_begin(struct vcpu *v)
+{
+	vcpu_ctx_save(v);
+	vcpu_pmu_save(&v->pmu);
+	write_CNTV_CTL(0);
+	write_CNTHP_CTL(0);
+	isb();
+	vgic_park(v);
+	dsb();
+	v->parked = true;
+	dsb();
+	sev();
+}
+
+static void park_end(struct vcpu *v)
+{
+	vcpu_ctx_load(v);
+	vcpu_pmu_load(&v->pmu);
+	write_CNTVOFF(v->vm->cntvoff);
+	isb();
+	v->parked = false;
+	vgic_unpark(v);
+	ptimer_resume(v);
+}
+
+void vcpu_park(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	if (!v->parked)
+		park_begin(v);
+	if (this_cpu_id() == 0) {
+		/* The monitor's CPU: serve it until someone says continue. */
+		gic_set_pmr(MONITOR_ONLY_PMR);
+		while (vm->pause_req) {
+			uint32_t iar;
+
+			wfi();
+			iar = gic_ack();
+			if ((iar & 0x3ff) >= 1020)
+				continue;
+			if ((iar & 0x3ff) == UART1_INTID)
+				monitor_rx();
+			gic_eoi(iar);
+			gic_deactivate(iar);
+		}
+		gic_set_pmr(0xff);
+	} else {
+		while (vm->pause_req)
+			wfe();
+	}
+	park_end(v);
+}
+
+static bool all_parked(const struct vm *vm, unsigned *straggler)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+
+		if (v->running && !v->parked) {
+			*straggler = i;
+			return false;
+		}
+	}
+	return true;
+}
+
+int vm_pause(struct vm *vm, struct vcpu *self)
+{
+	uint64_t deadline;
+	unsigned straggler = 0;
+
+	if (vm->pause_req)
+		return 0; /* already */
+	vm->pause_req = true;
+	vm->paused_at = read_CNTPCT();
+	dsb();
+	if (self && !self->parked)
+		park_begin(self);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		if (v != self && v->running)
+			gic_send_sgi(1u << v->pcpu, SGI_KICK);
+	}
+	deadline = read_CNTPCT() + read_CNTFRQ() / 1000 * PAUSE_WAIT_MS;
+	while (!all_parked(vm, &straggler)) {
+		if (read_CNTPCT() > deadline) {
+			log_warn("pause: vcpu%u did not stop within %u ms\n", straggler, PAUSE_WAIT_MS);
+			vm_continue(vm);
+			return -ETIMEDOUT;
+		}
+	}
+	return 0;
+}
+
+void vm_continue(struct vm *vm)
+{
+	if (!vm->pause_req)
+		return;
+	/* The virtual counter skips the pause: CNTVCT goes on from where it stopped. */
+	vm->cntvoff += read_CNTPCT() - vm->paused_at;
+	dsb();
+	vm->pause_req = false;
+	dsb();
+	sev();
+}
