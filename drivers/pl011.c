@@ -7,6 +7,7 @@
 #define UARTFR 0x18
 #define UARTFR_TXFF (1u << 5)
 #define UARTFR_RXFE (1u << 4)
+#define UARTFR_BUSY (1u << 3)
 #define UARTIMSC 0x38
 #define UARTICR 0x44
 #define UART_RXIM (1u << 4)
@@ -26,6 +27,12 @@ void pl011_puts(uintptr_t base, const char *s)
 			pl011_putc(base, '\r');
 		pl011_putc(base, *s);
 	}
+}
+
+void pl011_flush(uintptr_t base)
+{
+	while (mmio_read32(base + UARTFR) & UARTFR_BUSY)
+		;
 }
 
 int pl011_getc(uintptr_t base)

@@ -111,6 +111,7 @@ static void cmd_quit(struct vm *vm)
 {
 	(void)vm;
 	console_printf("monitor: quit: powering the machine off\n");
+	pl011_flush(UART1_PA); /* or the line may not make it out before QEMU exits */
 	vexpress_power_off();
 }
 
@@ -130,7 +131,9 @@ static const struct {
 	{ "restore", "put the VM back to the last snapshot and run on from there", monitor_restore },
 	{ "suspend", "take a snapshot and leave the VM stopped", monitor_suspend },
 	{ "resume", "run a suspended VM on from its snapshot (the restore path)", monitor_resume },
-	{ "corrupt", "OFFSET [BIT]: flip a bit of the snapshot in memory (for tests)", monitor_corrupt },
+	{ "snapinfo", "the last snapshot's sections: type, offset, size", monitor_snapinfo },
+	{ "snapbench", "time a snapshot, a restore and a memcpy of guest RAM (make bench)", monitor_snapbench },
+	{ "corrupt", "OFFSET BIT, or len N: damage the snapshot in memory (for tests)", monitor_corrupt },
 	{ "debug", "log level DEBUG (\"info\" goes back)", cmd_log },
 	{ "info", "log level INFO", cmd_log },
 	{ "quit", "power the machine off (QEMU exits)", cmd_quit },

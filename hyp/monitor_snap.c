@@ -2,10 +2,14 @@
  * the snapshot's size and CRC, or "error: <reason>". They run on CPU 0, in vCPU 0's exit
  * path or, while the VM is paused, in the loop that serves the monitor. */
 #include <errno.h>
+#include <string.h>
+
+#include "arm/sysreg.h"
 
 #include "hyp/log.h"
 #include "hyp/monitor.h"
 #include "hyp/pcpu.h"
+#include "hyp/snap_format.h"
 #include "hyp/snapshot.h"
 #include "hyp/vm.h"
 
@@ -118,11 +122,46 @@ static unsigned parse_uint(const char **p)
 	}
 }
 
-/* Flip one bit of the in-memory snapshot: the tests' way to show a corrupt one refused. */
+/* The last snapshot's sections, one line each (what `corrupt` can aim at). */
+void monitor_snapinfo(struct vm *vm)
+{
+	static struct snap_index idx;
+	static const char *const names[] = { "?", "VM", "VCPU", "VGIC", "UART", "TESTDEV", "RAM", "END" };
+	const uint8_t *base = vm->snap_buf;
+
+	if (!vm->snap_len || snap_parse(vm->snap_buf, vm->snap_len, NULL, &idx, why, sizeof(why))) {
+		console_printf("error: %s\n", vm->snap_len ? why : "no snapshot taken");
+		return;
+	}
+	for (unsigned i = 0; i < idx.count; i++) {
+		const struct snap_section_ref *s = &idx.s[i];
+		console_printf("section %u: %s %u at offset %u, %u bytes\n", i + 1,
+			       names[s->type <= SNAP_TYPE_MAX ? s->type : 0], s->instance,
+			       (unsigned)(s->payload - base) - SNAP_SECTION_HEADER_SIZE, s->length);
+	}
+	console_printf("ok %u sections, %u bytes, crc %08x\n", idx.count, vm->snap_len, snap_crc(vm));
+}
+
+/* Flip one bit of the in-memory snapshot, or cut it short ("len N"): the tests' way to
+ * show a corrupt one refused. */
 void monitor_corrupt(struct vm *vm)
 {
 	const char *p = monitor_args();
-	unsigned off = parse_uint(&p), bit = parse_uint(&p);
+	unsigned off, bit;
+
+	if (p[0] == 'l' && p[1] == 'e' && p[2] == 'n') {
+		p += 3;
+		off = parse_uint(&p);
+		if (!vm->snap_len || off > vm->snap_len) {
+			console_printf("error: the snapshot has %u bytes\n", vm->snap_len);
+			return;
+		}
+		vm->snap_len = off;
+		console_printf("ok cut to %u bytes\n", off);
+		return;
+	}
+	off = parse_uint(&p);
+	bit = parse_uint(&p);
 
 	if (!vm->snap_len || off >= vm->snap_len || bit > 7) {
 		console_printf("error: no snapshot byte %u bit %u (the snapshot has %u bytes)\n", off, bit,
@@ -131,4 +170,35 @@ void monitor_corrupt(struct vm *vm)
 	}
 	((unsigned char *)vm->snap_buf)[off] ^= (unsigned char)(1u << bit);
 	console_printf("ok flipped byte %u bit %u\n", off, bit);
+}
+
+/* make bench: what a snapshot, a restore and a plain memcpy of guest RAM cost, in counter
+ * ticks (under -icount shift=0 one tick is 16 instructions). The restore is of the
+ * snapshot just taken, so the VM goes on unchanged. */
+void monitor_snapbench(struct vm *vm)
+{
+	uint64_t t0, t1, t2, t3;
+	bool paused_here;
+	long size;
+	int r;
+
+	if (pause_for(vm, &paused_here))
+		return;
+	t0 = read_CNTPCT();
+	size = snap_take(vm, why, sizeof(why));
+	t1 = read_CNTPCT();
+	r = size < 0 ? (int)size : snap_restore(vm, why, sizeof(why));
+	t2 = read_CNTPCT();
+	if (!r && vm->snap_cap >= vm->ram_size) {
+		memcpy(vm->snap_buf, (const void *)vm->ram_pa, vm->ram_size);
+		vm->snap_len = 0; /* the snapshot is gone under the copy */
+	}
+	t3 = read_CNTPCT();
+	if (paused_here)
+		vm_continue(vm);
+	if (r)
+		console_printf("error: %s\n", why);
+	else
+		console_printf("ok snapbench snapshot %u ticks, restore %u ticks, memcpy %u ticks, %ld bytes, RAM %u bytes\n",
+			       (unsigned)(t1 - t0), (unsigned)(t2 - t1), (unsigned)(t3 - t2), size, vm->ram_size);
 }

@@ -65,7 +65,7 @@ void vcpu_run(struct vcpu *v)
 	v->ran = true;
 	while (v->power == VCPU_ON) {
 		/* Between an exit and the next entry: the LRs are folded back here. */
-		if (v->vm->pause_req || v->parked) {
+		if (v->vm->pause_req) {
 			vcpu_park(v);
 			continue; /* a restore may have powered it off */
 		}

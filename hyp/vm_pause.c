@@ -44,6 +44,8 @@ static void park_begin(struct vcpu *v)
 
 static void park_end(struct vcpu *v)
 {
+	if (!v->parked)
+		return;
 	vcpu_ctx_load(v);
 	vcpu_pmu_load(&v->pmu);
 	write_CNTVOFF(v->vm->cntvoff);
@@ -133,4 +135,8 @@ void vm_continue(struct vm *vm)
 	vm->pause_req = false;
 	dsb();
 	sev();
+	/* The monitor's own vCPU, parked in its exit path by vm_pause: it goes on from
+	 * here (the run loop only looks at pause_req). */
+	if (this_pcpu()->vcpu && this_pcpu()->vcpu->vm == vm)
+		park_end(this_pcpu()->vcpu);
 }

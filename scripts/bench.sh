@@ -71,14 +71,46 @@ boot_table="| Linux 6.1 armmp, 2 CPUs, busybox initramfs (wall clock, ms) | unde
 | QEMU start to init's first line | $hyp_init | $nat_init | $(ratio "$hyp_init" "$nat_init") |
 | QEMU start to power-off (in-guest checks included) | $hyp_off | $nat_off | $(ratio "$hyp_off" "$nat_off") |"
 
+# ---- Snapshots: what a snapshot and a restore cost against guest RAM, beside memcpy ----
+"$here/run-guest-driven" --kernel "$B/guest/bench/snapbench.bin" --mem 64M --icount --timeout 300 \
+	</dev/null >"$out/snap.log" 2>&1 || { echo "bench: the snapshot benchmark failed:"; tail -20 "$out/snap.log"; exit 1; }
+# One line per fill (0, 16, 48 MiB of data): ticks of snapshot, restore, memcpy; bytes.
+snap_rows=$(tr -d '\r' <"$out/snap.log" | awk '/^host: monitor snapbench -> ok/ {
+	print $8, $11, $14, $16 }')
+[ "$(echo "$snap_rows" | wc -l)" = 3 ] || { echo "bench: no snapshot figures"; cat "$out/snap.log"; exit 1; }
+snap_table=$(echo "$snap_rows" | awk '
+	{ s[NR] = $1 * 16; r[NR] = $2 * 16; m[NR] = $3 * 16; b[NR] = $4 }
+	END {
+		fill[1] = 0; fill[2] = 16; fill[3] = 48
+		print "| 64 MiB guest, MiB of it data | snapshot (instructions) | restore | snapshot size (bytes) |"
+		print "|---:|---:|---:|---:|"
+		for (i = 1; i <= 3; i++) printf "| %d | %d | %d | %d |\n", fill[i], s[i], r[i], b[i]
+		ps = (s[3] - s[2]) / 32 + s[1] / 64; pr = (r[3] - r[2]) / 32 + r[1] / 64; pm = m[1] / 64
+		printf "\n| per MiB | snapshot | restore | memcpy of guest RAM |\n|---|---:|---:|---:|\n"
+		printf "| of data | %d (%.1fx memcpy) | %d (%.1fx) | %d |\n", ps, ps / pm, pr, pr / pm, pm
+		printf "| of zero pages (left out) | %d (%.1fx) | %d (%.1fx) | %d |\n", s[1] / 64, s[1] / 64 / pm, r[1] / 64, r[1] / 64 / pm, pm
+	}')
+# The Linux guest's snapshot (2 vCPUs, 256 MiB): its size, from the in-guest snapshot test.
+"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
+	--append "console=ttyAMA0 hypsnap" --vcpus 2 --mem 256M --timeout 300 </dev/null >"$out/linux-snap.log" 2>&1 || true
+linux_snap=$(tr -d '\r' <"$out/linux-snap.log" | awk '/^host: monitor snapshot -> ok/ { print $7; exit }')
+snap_table+="
+
+Linux 6.1 armmp, 2 vCPUs, 256 MiB of RAM, after boot with a workload running: snapshot of
+${linux_snap:-?} bytes."
+
 echo "Instructions per operation (QEMU $(qemu-system-arm --version | head -1 | awk '{print $4}'), -icount shift=0,sleep=off):"
 echo "$table"
 echo
 echo "$boot_table"
+echo
+echo "$snap_table"
 
 doc="$top/docs/benchmarks.md"
 if [ -f "$doc" ] && grep -q '<!-- BENCH-TABLE -->' "$doc"; then
-	awk -v t="$table" -v b="$boot_table" '
+	awk -v t="$table" -v b="$boot_table" -v sn="$snap_table" '
+		/<!-- SNAP-TABLE -->/ { print; print sn; skip = 1; next }
+		/<!-- \/SNAP-TABLE -->/ { skip = 0 }
 		/<!-- BENCH-TABLE -->/ { print; print t; skip = 1; next }
 		/<!-- \/BENCH-TABLE -->/ { skip = 0 }
 		/<!-- BOOT-TABLE -->/ { print; print b; skip = 1; next }

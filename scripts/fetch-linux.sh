@@ -11,7 +11,7 @@ pins="$here/linux-versions.txt"
 mkdir -p "$out"
 
 fresh() { [ -f "$out/$1" ] && [ "$out/$1" -nt "$pins" ] && [ "$out/$1" -nt "$top/guest/linux/init" ] \
-	&& [ "$out/$1" -nt "$top/guest/linux/hyptest.sh" ]; }
+	&& [ "$out/$1" -nt "$top/guest/linux/hyptest.sh" ] && [ "$out/$1" -nt "$top/guest/linux/snaptest.sh" ]; }
 if fresh zImage && fresh initramfs.cpio.gz; then
 	exit 0
 fi
@@ -60,12 +60,13 @@ dpkg-deb -x "$(deb linux-image-6.1.0-50-armmp 2>/dev/null || deb 'linux-image-*'
 dpkg-deb -x "$(deb busybox-static)" "$out/busybox"
 cp "$(ls "$out"/kernel/boot/vmlinuz-* | head -1)" "$out/zImage"
 
-# The initramfs: busybox, /init and the in-guest test script.
+# The initramfs: busybox, /init and the in-guest test scripts.
 r="$out/rootfs"
 mkdir -p "$r/bin" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/root"
 cp "$out/busybox/bin/busybox" "$r/bin/busybox"
 install -m 755 "$top/guest/linux/init" "$r/init"
 install -m 755 "$top/guest/linux/hyptest.sh" "$r/hyptest.sh"
+install -m 755 "$top/guest/linux/snaptest.sh" "$r/snaptest.sh"
 (cd "$r" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
 mv "$out/versions.new" "$out/versions"
 echo "fetch-linux: built build/linux/zImage and build/linux/initramfs.cpio.gz from:" >&2

@@ -91,6 +91,34 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 			fail "linux-${n}vcpu/powers-off-through-psci-qemu-exits-0: QEMU exited $rc"
 		fi
 	done
+	# Snapshots of a running Linux (guest/linux/snaptest.sh drives the monitor): suspend and
+	# resume, then a restore to the earlier snapshot.
+	log="$logs/linux-snapshot.log"
+	"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
+		--append "console=ttyAMA0 hypsnap" --vcpus 2 --mem 256M --timeout "$LINUX_TIMEOUT" \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: linux-snapshot/#")
+	if ! grep -q "^DONE linux" <(tr -d '\r' <"$log"); then
+		fail "linux-snapshot: did not finish (exit $rc); last lines of $log:"
+		tail -8 "$log" | sed 's/^/    /'
+	else
+		# The console echoes what is typed after a resume (the tty's echo of the reply).
+		if tr -d '\r' <"$log" | grep -qx "resume ok"; then
+			pass "linux-snapshot/console-echoes-input-after-resume"
+		else
+			fail "linux-snapshot/console-echoes-input-after-resume: no echo of 'resume ok' in $log"
+		fi
+		# The restore went back: every counter is below where it stood before the restore.
+		if tr -d '\r' <"$log" | awk '/counts before the restore:/ { for (i = 6; i <= NF; i++) b[i] = $i }
+			/counts after the restore:/ { ok = 1; for (i = 6; i <= NF; i++) if ($i + 0 >= b[i] + 0) ok = 0 }
+			END { exit !ok }'; then
+			pass "linux-snapshot/restore-takes-the-counters-back"
+		else
+			fail "linux-snapshot/restore-takes-the-counters-back: see the counts in $log"
+		fi
+		[ $rc -eq 0 ] && pass "linux-snapshot/powers-off-cleanly" || fail "linux-snapshot/powers-off-cleanly: exit $rc"
+	fi
 else
 	fail "linux: could not fetch or build the Linux guest (see $logs/fetch-linux.log):"
 	tail -5 "$logs/fetch-linux.log" | sed 's/^/    /'

@@ -114,3 +114,55 @@ if [ "$(grep -c '^PASS: dtb/' <<<"$(tr -d '\r' <<<"$out")")" -eq 5 ] && ! grep -
 else
 	fail "system/user-dtb-memory-and-chosen-fixed-up: $(grep -E 'FAIL|run-guest' <<<"$out" | head -3)"
 fi
+
+# Corrupt in-memory snapshots are refused with the reason, and the VM runs on unharmed:
+# a flipped bit in every section (header and payload) and in the version field, and the
+# snapshot cut short at every section boundary. Then an intact one restores.
+snapshot_corruption_test() {
+	local out="$logs/sys-snapshot-corrupt" sock="$logs/sys-snapshot-corrupt.sock" qpid ok=1
+	local offs=() ends=() payloads=() off len a before after
+	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --monitor "unix:$sock" --timeout 120 \
+		</dev/null >"$out.console" 2>&1 &
+	qpid=$!
+	for _ in $(seq 1 50); do [ -S "$sock" ] && grep -q "idle: ticking" "$out.console" && break; sleep 0.2; done
+	mon() { "$here/monitor" "$sock" "$@" >>"$out.txt" 2>&1; }
+	: >"$out.txt"
+	if ! mon snapshot snapinfo; then
+		fail "system/snapshot-corruption-refused: no snapshot (see $out.txt)"
+		kill $qpid 2>/dev/null
+		return
+	fi
+	while read -r off len; do
+		offs+=("$off")
+		ends+=("$((off + 16 + (len + 7) / 8 * 8))")
+		[ "$len" -eq 0 ] || payloads+=("$((off + 16))")
+	done \
+		< <(sed -n 's/^section [0-9]*: .* at offset \([0-9]*\), \([0-9]*\) bytes$/\1 \2/p' "$out.txt")
+	[ ${#offs[@]} -ge 7 ] || ok=0
+	before=$(grep -c . "$out.txt")
+	# Each section's type field and its first payload byte; the header's version field.
+	for a in 8 "${offs[@]}" "${payloads[@]}"; do
+		"$here/monitor" "$sock" "corrupt $a 1" restore "corrupt $a 1" >"$out.one" 2>&1
+		cat "$out.one" >>"$out.txt"
+		grep -q "^error: .*the VM runs on" "$out.one" || { ok=0; echo "  byte $a: not refused" >>"$out.txt"; }
+	done
+	mon status
+	for a in "${ends[@]}"; do
+		[ "$a" -lt "${ends[-1]}" ] || continue
+		"$here/monitor" "$sock" snapshot "corrupt len $a" restore >"$out.one" 2>&1
+		cat "$out.one" >>"$out.txt"
+		grep -q "^error: truncated" "$out.one" || { ok=0; echo "  cut at $a: not refused" >>"$out.txt"; }
+	done
+	mon snapshot restore status quit || ok=0
+	wait $qpid
+	# The guest kept ticking through all of it.
+	before=$(grep -o 'timer irqs [0-9]*' "$out.txt" | head -1 | grep -o '[0-9]*$')
+	after=$(grep -o 'timer irqs [0-9]*' "$out.txt" | tail -1 | grep -o '[0-9]*$')
+	[ -n "$before" ] && [ -n "$after" ] && [ "$after" -gt "$before" ] || ok=0
+	if [ $ok = 1 ]; then
+		pass "system/snapshot-corruption-refused-vm-runs-on"
+	else
+		fail "system/snapshot-corruption-refused-vm-runs-on: see $out.txt"
+	fi
+}
+snapshot_corruption_test

@@ -3,6 +3,8 @@
 #include <stdint.h>
 void pl011_putc(uintptr_t base, char c);
 void pl011_puts(uintptr_t base, const char *s);
+/* Wait until everything written has gone out (before the machine powers off). */
+void pl011_flush(uintptr_t base);
 /* Receive: a character, or -1 when the FIFO is empty. */
 int pl011_getc(uintptr_t base);
 /* Raise the UART's interrupt when something arrives (RX and RX-timeout). */

@@ -17,4 +17,6 @@ void monitor_restore(struct vm *vm);
 void monitor_suspend(struct vm *vm);
 void monitor_resume(struct vm *vm);
 void monitor_corrupt(struct vm *vm);
+void monitor_snapinfo(struct vm *vm);
+void monitor_snapbench(struct vm *vm);
 #endif
