@@ -171,7 +171,8 @@ static inline void set32(uint8_t *p, uint32_t v)
 #define H_RAM_SIZE 36
 #define H_GICD_IPA 40
 #define H_GICC_IPA 44
-#define H_RESERVED 48 /* to 59 */
+#define H_CONTENT 48  /* CRC32 of every section's CRC, in order: the snapshot's identity */
+#define H_RESERVED 52 /* to 59 */
 #define H_CRC 60
 
 /* Section header offsets. */
@@ -233,6 +234,7 @@ void snap_start(struct snap_writer *w, void *buf, size_t cap, const struct snap_
 	w->section = 0;
 	w->sections = 0;
 	w->crc = 0;
+	w->content = 0;
 	memset(h, 0, sizeof(h));
 	memcpy(h + H_MAGIC, SNAP_MAGIC, 8);
 	set32(h + H_VERSION, SNAP_VERSION);
@@ -390,6 +392,11 @@ void snap_end_section(struct snap_writer *w)
 			set32(h + S_CRC, crc_combine(snap_crc32(0, h, 12), w->crc, plen));
 		}
 	}
+	if (!w_full(w) && plen <= UINT32_MAX) {
+		uint8_t c[4];
+		set32(c, get32(w->buf + w->section + S_CRC));
+		w->content = snap_crc32(w->content, c, 4);
+	}
 	w_raw(w, zeros, pad);
 	w->section = 0;
 	w->crc = 0;
@@ -413,6 +420,7 @@ long snap_finish(struct snap_writer *w)
 		return -E2BIG;
 	set32(w->buf + H_TOTAL, (uint32_t)w->len);
 	set32(w->buf + H_COUNT, w->sections);
+	set32(w->buf + H_CONTENT, w->content);
 	set32(w->buf + H_CRC, snap_crc32(0, w->buf, H_CRC));
 	return (long)w->len;
 }
@@ -503,7 +511,7 @@ int snap_parse(const void *buf, size_t len, const struct snap_shape *expect,
 	       struct snap_index *idx, char *why, size_t why_len)
 {
 	const uint8_t *b = buf;
-	uint32_t version, hsize, total, count, crc, off, n;
+	uint32_t version, hsize, total, count, crc, off, n, content = 0;
 	uint32_t seen_types = 0;
 	uint64_t seen_vcpus = 0;
 	struct snap_shape *sh = &idx->shape;
@@ -551,7 +559,7 @@ int snap_parse(const void *buf, size_t len, const struct snap_shape *expect,
 	sh->gicd_ipa = get32(b + H_GICD_IPA);
 	sh->gicc_ipa = get32(b + H_GICC_IPA);
 	idx->total = total;
-	idx->crc = crc;
+	idx->crc = get32(b + H_CONTENT);
 	if (total < SNAP_HEADER_SIZE + SNAP_SECTION_HEADER_SIZE || total % 8)
 		REFUSE(-EINVAL, "header: total size %u is not a multiple of 8 of at least %u", total,
 		       SNAP_HEADER_SIZE + SNAP_SECTION_HEADER_SIZE);
@@ -599,6 +607,7 @@ int snap_parse(const void *buf, size_t len, const struct snap_shape *expect,
 		if (scrc != crc)
 			REFUSE(-EINVAL, "section %s: CRC mismatch (stored %08x, computed %08x)", name,
 			       scrc, crc);
+		content = snap_crc32(content, h + S_CRC, 4);
 		for (uint32_t i = 0; i < pad; i++)
 			if (h[SNAP_SECTION_HEADER_SIZE + length + i])
 				REFUSE(-EINVAL, "section %s: padding byte %u is not zero", name, i);
@@ -657,6 +666,9 @@ int snap_parse(const void *buf, size_t len, const struct snap_shape *expect,
 	if (off != total)
 		REFUSE(-EINVAL, "section %s ends at offset %u, but the header's total size is %u",
 		       name, off, total);
+	if (content != idx->crc)
+		REFUSE(-EINVAL, "header: content CRC %08x, the sections' CRCs give %08x", idx->crc,
+		       content);
 	if (n + 1 != count)
 		REFUSE(-EINVAL, "header: %u sections, but there are %u", count, n + 1);
 	for (uint32_t t = SNAP_VM; t < SNAP_END; t++)

@@ -101,6 +101,17 @@ static size_t section_off(const uint8_t *b, unsigned n)
 	return off;
 }
 
+/* The content CRC by the reference: CRC32 of every section's stored CRC, in order, END
+ * included (the header's count says how many). */
+static uint32_t content_crc(const uint8_t *b)
+{
+	uint32_t c = 0, sections = le32(b + 20);
+
+	for (unsigned i = 0; i < sections; i++)
+		c = ref_crc_update(c, b + section_off(b, i) + 12, 4);
+	return c;
+}
+
 /* ---- Test data ---- */
 
 static const struct snap_shape SHAPE2 = {
@@ -321,7 +332,8 @@ static void test_exact_layout(void)
 	CHECK_EQ(le32(b + 36), PAGE);
 	CHECK_EQ(le32(b + 40), 0x2c001000);
 	CHECK_EQ(le32(b + 44), 0x2c002000);
-	for (int i = 48; i < 60; i++)
+	CHECK_EQ(le32(b + 48), content_crc(b));
+	for (int i = 52; i < 60; i++)
 		CHECK_EQ_AT(b[i], 0, i);
 	CHECK_EQ(le32(b + 60), ref_crc(b, 60));
 	/* Sections: type, instance, length, CRC over the 12 bytes and the payload, payload,
@@ -378,7 +390,8 @@ static void test_round_trip(void)
 	CHECK_EQ(why[0], 0);
 	CHECK(!memcmp(&IDX.shape, &SHAPE2, sizeof(SHAPE2)));
 	CHECK_EQ(IDX.total, (uint32_t)n);
-	CHECK_EQ(IDX.crc, ref_crc(snap_a, 60));
+	CHECK_EQ(IDX.crc, content_crc(snap_a));
+	CHECK_EQ(IDX.crc, le32(snap_a + 48));
 	CHECK_EQ(IDX.count, 2 + 6);
 	/* Every section where it was written, every CRC right by the reference. */
 	for (unsigned i = 0; i < IDX.count; i++) {
@@ -785,8 +798,14 @@ static void test_header_refusals(void)
 	size_t end_off;
 
 	memcpy(snap_b, snap_a, (size_t)n);
+	/* The content CRC: the sections' CRCs must give it. */
+	memcpy(snap_a, snap_b, (size_t)n);
+	snap_a[48] ^= 1;
+	fix_header(snap_a);
+	CHECK_EQ(parse(snap_a, (size_t)n, NULL), -EINVAL);
+	CHECK_WHY(strstr(why, "content CRC"), why);
 	/* Reserved bytes, one at a time. */
-	for (int i = 48; i < 60; i++) {
+	for (int i = 52; i < 60; i++) {
 		memcpy(snap_a, snap_b, (size_t)n);
 		snap_a[i] = 0x10;
 		fix_header(snap_a);

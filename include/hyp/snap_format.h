@@ -48,6 +48,7 @@ struct snap_writer {
 	size_t section;    /* offset of the open section's header, or 0 */
 	uint32_t sections; /* closed so far, END included */
 	uint32_t crc;      /* running CRC of the open section's payload */
+	uint32_t content;  /* CRC of the closed sections' CRCs: the snapshot's identity */
 };
 
 void snap_start(struct snap_writer *w, void *buf, size_t cap, const struct snap_shape *shape);
@@ -71,7 +72,8 @@ struct snap_section_ref {
 };
 struct snap_index {
 	struct snap_shape shape;
-	uint32_t total, crc; /* the whole snapshot's size; its header CRC (an identity) */
+	uint32_t total, crc; /* the whole snapshot's size; its content CRC (the CRC of every
+			      * section's CRC in order: its identity) */
 	unsigned count;
 	struct snap_section_ref s[SNAP_MAX_SECTIONS];
 };
