@@ -30,10 +30,11 @@ TARGET_LDFLAGS := -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
 HYP_SRCS := boot/start.S boot/boot.c boot/mmu.c \
 	hyp/entry.S hyp/vcpu_ctx.S hyp/vcpu_cp15.c hyp/vcpu_regs.c hyp/vcpu.c hyp/trap.c \
-	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/vm_pause.c hyp/hvc.c hyp/psci.c \
+	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/vm_pause.c hyp/vm_suspend.c hyp/hvc.c hyp/psci.c \
 	hyp/testdev.c hyp/page_pool.c hyp/log.c hyp/panic.c hyp/main.c hyp/snap_format.c \
 	hyp/irq.c hyp/vtimer.c hyp/ptimer.c hyp/sysreg_trap.c hyp/monitor.c \
-	hyp/snapshot.c hyp/snap_vcpu.c hyp/snap_vgic.c hyp/monitor_snap.c \
+	hyp/snapshot.c hyp/snap_vcpu.c hyp/snap_vgic.c hyp/monitor_snap.c hyp/snap_disk.c \
+	hyp/snap_disk_io.c drivers/virtio_blk.c \
 	gic/gic.c gic/gich.c gic/vgic_dist.c gic/vgic_lr.c gic/vgic_dev.c gic/vgic_hw.c gic/vgic_dir.c \
 	gic/vgic_guard.c drivers/pl011.c drivers/vexpress_sysreg.c lib/fmt.c
 HYP_OBJS := $(patsubst %,$(B)/hyp/%.o,$(basename $(HYP_SRCS)))
@@ -51,7 +52,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -I. $(LAYOUT_DE
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 HOST_TESTS := $(basename $(notdir $(wildcard tests/test_*.c)))
 HOST_LIB_SRCS := hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/testdev.c lib/fmt.c \
-	gic/vgic_dist.c gic/vgic_lr.c gic/vgic_dev.c hyp/snap_format.c hyp/snap_vgic.c hyp/snap_vcpu.c
+	gic/vgic_dist.c gic/vgic_lr.c gic/vgic_dev.c hyp/snap_format.c hyp/snap_vgic.c hyp/snap_vcpu.c \
+	hyp/snap_disk.c
 HOST_LIB_OBJS := $(patsubst %,$(B)/host/%.o,$(basename $(HOST_LIB_SRCS)))
 
 # V=1 shows the commands.
@@ -59,7 +61,7 @@ Q := $(if $(V),,@)
 .SECONDARY:
 
 .PHONY: all setup run run-demo test bench debug host-tests clean
-all: $(B)/hyp.elf $(GUEST_BINS) $(patsubst %,$(B)/host/%,$(HOST_TESTS))
+all: $(B)/hyp.elf $(GUEST_BINS) $(patsubst %,$(B)/host/%,$(HOST_TESTS)) $(B)/snapshot-tool
 
 setup:
 	@scripts/setup.sh
@@ -106,6 +108,18 @@ $(B)/host/test_%: $(B)/host/tests/test_%.o $(HOST_LIB_OBJS)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $^ -o $@
 
 host-tests: $(patsubst %,$(B)/host/%,$(HOST_TESTS))
+
+# The host's snapshot tool (scripts/snapshot): the hypervisor's own codec, optimised.
+TOOL_SRCS := tools/snapshot.c hyp/snap_format.c hyp/snap_disk.c hyp/snap_vcpu.c hyp/snap_vgic.c \
+	gic/vgic_dist.c gic/vgic_lr.c gic/vgic_dev.c lib/fmt.c
+TOOL_OBJS := $(patsubst %,$(B)/tool/%.o,$(basename $(TOOL_SRCS)))
+$(B)/tool/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -I. $(LAYOUT_DEFS) -MMD -MP -c $< -o $@
+$(B)/snapshot-tool: $(TOOL_OBJS)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) $^ -o $@
 
 # The Linux guest with 2 vCPUs and an interactive busybox shell ('poweroff -f' ends it).
 run: setup

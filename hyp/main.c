@@ -7,6 +7,8 @@
 #include "hyp/monitor.h"
 #include "hyp/page_pool.h"
 #include "hyp/pcpu.h"
+#include "hyp/snap_format.h"
+#include "hyp/snapshot.h"
 #include "hyp/vm.h"
 
 #ifndef HYP_BUILD_ID
@@ -41,10 +43,33 @@ static void banner(unsigned present)
 	console_printf("  stage-2 table pool: %u pages free\n", page_pool_free());
 }
 
+/* Cold resume: the newest whole snapshot on the disk becomes the VM, as a restore does it
+ * (the VM counts as paused until then). Its vCPUs that were on get their CPUs. */
+static int resume_from_disk(struct vm *vm)
+{
+	static char why[160];
+	int r;
+
+	vm->pause_req = true;
+	vm->paused_at = read_CNTPCT();
+	r = snap_disk_load(vm, why, sizeof(why));
+	if (!r)
+		r = snap_restore(vm, why, sizeof(why));
+	if (r) {
+		console_printf("hyp: cannot resume from the snapshot disk: %s\n", why);
+		return r;
+	}
+	console_printf("hyp: resuming the snapshot of %u bytes (crc %08x) from the snapshot disk\n",
+		       vm->snap_len, snap_crc(vm));
+	vm_continue(vm);
+	return 0;
+}
+
 void hyp_main(void)
 {
 	const struct bootdesc *bd = (const struct bootdesc *)BOOTDESC_PA;
 	unsigned present = gic_cpu_count();
+	struct snap_shape shape;
 
 	wait_for_secondaries(present);
 	banner(present);
@@ -53,10 +78,17 @@ void hyp_main(void)
 		vexpress_power_off();
 	}
 	vm_print_map(&vm0);
+	snap_shape_of(&vm0, &shape);
+	snap_disk_attach(&shape, bd->boot_time);
+	if (vm0.resume && resume_from_disk(&vm0)) {
+		console_printf("hyp: no VM to run; powering off\n");
+		vexpress_power_off();
+	}
 	console_printf("=== starting guest: the hypervisor's log and monitor continue on UART1 ===\n");
 	log_set_console(UART1_PA);
 	console_printf("\n=== hyp %s: log and monitor (the guest's console is UART0) ===\n", HYP_BUILD_ID);
 	monitor_start(&vm0);
-	pcpus[0].vcpu = &vm0.vcpus[0];
+	if (!vm0.resume)
+		pcpus[0].vcpu = &vm0.vcpus[0];
 	pcpu_serve(0);
 }

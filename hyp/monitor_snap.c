@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "arm/sysreg.h"
+#include "drivers/pl011.h"
+#include "drivers/vexpress_sysreg.h"
+#include "platform.h"
 
 #include "hyp/log.h"
 #include "hyp/monitor.h"
@@ -36,6 +39,16 @@ static void answer_snapshot(const char *what, struct vm *vm, long size)
 	console_printf("ok %s %ld bytes, crc %08x\n", what, size, snap_crc(vm));
 }
 
+/* With a snapshot disk, a snapshot is only taken once it is on the disk. */
+static long take(struct vm *vm)
+{
+	long size = snap_take(vm, why, sizeof(why));
+
+	if (size >= 0 && snap_disk_present() && snap_disk_write(vm, why, sizeof(why)))
+		size = -EIO;
+	return size;
+}
+
 void monitor_snapshot(struct vm *vm)
 {
 	bool paused_here;
@@ -43,13 +56,13 @@ void monitor_snapshot(struct vm *vm)
 
 	if (pause_for(vm, &paused_here))
 		return;
-	size = snap_take(vm, why, sizeof(why));
+	size = take(vm);
 	if (paused_here)
 		vm_continue(vm);
 	if (size < 0)
 		console_printf("error: %s\n", why);
 	else
-		answer_snapshot("snapshot", vm, size);
+		answer_snapshot(snap_disk_present() ? "snapshot (on the disk)" : "snapshot", vm, size);
 }
 
 void monitor_suspend(struct vm *vm)
@@ -59,12 +72,18 @@ void monitor_suspend(struct vm *vm)
 
 	if (pause_for(vm, &paused_here))
 		return;
-	size = snap_take(vm, why, sizeof(why));
+	size = take(vm);
 	if (size < 0) {
 		if (paused_here)
 			vm_continue(vm);
 		console_printf("error: %s; the VM runs on\n", why);
 		return;
+	}
+	if (snap_disk_present()) {
+		/* Suspended to disk: the machine goes off; --resume brings the VM back. */
+		answer_snapshot("suspended to the snapshot disk; powering off:", vm, size);
+		pl011_flush(UART1_PA);
+		vexpress_power_off();
 	}
 	answer_snapshot("suspended", vm, size);
 }
@@ -96,6 +115,11 @@ void monitor_restore(struct vm *vm)
 
 void monitor_resume(struct vm *vm)
 {
+	if (vm->system_suspended) {
+		vm->wake_req = true; /* the guest's own SYSTEM_SUSPEND: it wakes at its entry point */
+		console_printf("ok waking the VM from SYSTEM_SUSPEND\n");
+		return;
+	}
 	if (!vm->pause_req) {
 		console_printf("error: the VM is not suspended\n");
 		return;

@@ -63,6 +63,33 @@ static uint32_t cpu_suspend(struct vcpu *v)
 	return PSCI_RET_SUCCESS;
 }
 
+/* PSCI 1.0 SYSTEM_SUSPEND: every other vCPU off (else DENIED), an entry point in RAM
+ * (else INVALID_ADDRESS). The VM is snapshotted with the caller already in its wake-up
+ * state; it wakes at the entry point (SVC, MMU off, r0 = context ID) when an interrupt
+ * the guest left enabled becomes pending, or on the monitor's resume, or, suspended to
+ * the snapshot disk, on --resume in a new QEMU. Returns 0 when it suspended (the vCPU's
+ * registers are then the wake-up state's), else with r0 set to the error. */
+static int system_suspend(struct vcpu *v, uint32_t entry, uint32_t context)
+{
+	struct vm *vm = v->vm;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		if (&vm->vcpus[i] != v && vm->vcpus[i].power != VCPU_OFF) {
+			v->gpr[0] = PSCI_RET_DENIED;
+			return -1;
+		}
+	}
+	if (!vm_ipa_in_ram(vm, entry & ~1u)) {
+		v->gpr[0] = PSCI_RET_INVALID_ADDRESS;
+		return -1;
+	}
+	if (vm_system_suspend(v, entry, context)) {
+		v->gpr[0] = PSCI_RET_DENIED; /* no snapshot could be taken: the VM runs on */
+		return -1;
+	}
+	return 0;
+}
+
 static uint32_t psci_features(uint32_t fid)
 {
 	switch (fid) {
@@ -74,6 +101,7 @@ static uint32_t psci_features(uint32_t fid)
 	case PSCI_MIGRATE_INFO_TYPE:
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
+	case PSCI_SYSTEM_SUSPEND:
 	case PSCI_FEATURES:
 		return 0; /* for CPU_SUSPEND: bit 1 = 0, the original power_state format */
 	default:
@@ -110,6 +138,10 @@ int psci_call(struct vcpu *v, uint32_t fid)
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
 		r[0] = PSCI_MIGRATE_INFO_NO_TOS;
+		break;
+	case PSCI_SYSTEM_SUSPEND:
+		/* Woken, the vCPU is in its wake-up state: r0 is the context ID already. */
+		system_suspend(v, r[1], r[2]);
 		break;
 	case PSCI_SYSTEM_OFF:
 		log_info("vcpu%u: PSCI SYSTEM_OFF: powering off\n", v->id);

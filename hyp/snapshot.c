@@ -23,7 +23,7 @@
 #include "lib/fmt.h"
 #include "platform.h"
 
-static void shape_of(const struct vm *vm, struct snap_shape *s)
+void snap_shape_of(const struct vm *vm, struct snap_shape *s)
 {
 	s->vcpus = vm->nr_vcpus;
 	s->nr_irqs = vm->vgic.nr_irqs;
@@ -52,7 +52,7 @@ long snap_take(struct vm *vm, char *why, size_t why_len)
 			     vm->host_mem);
 		return -ENOMEM;
 	}
-	shape_of(vm, &shape);
+	snap_shape_of(vm, &shape);
 	snap_start(&w, vm->snap_buf, vm->snap_cap, &shape);
 	snap_section(&w, SNAP_VM, 0);
 	snap_put_rec(&w, SNAP_VM_VCOUNT, (uint32_t)vcount_at_pause(vm));
@@ -202,7 +202,7 @@ int snap_restore(struct vm *vm, char *why, size_t why_len)
 		fmt_snprintf(why, why_len, "no snapshot taken");
 		return -ENOENT;
 	}
-	shape_of(vm, &shape);
+	snap_shape_of(vm, &shape);
 	r = snap_parse(vm->snap_buf, vm->snap_len, &shape, &idx, why, why_len);
 	if (!r)
 		r = check_all(vm, &idx, why, why_len);
@@ -251,7 +251,8 @@ uint32_t snap_crc(const struct vm *vm)
 {
 	const uint8_t *h = vm->snap_buf;
 
-	return vm->snap_len ? (uint32_t)h[60] | (uint32_t)h[61] << 8 | (uint32_t)h[62] << 16 |
-				      (uint32_t)h[63] << 24
+	/* The header's content CRC (docs/snapshot-format.md): the snapshot's identity. */
+	return vm->snap_len ? (uint32_t)h[48] | (uint32_t)h[49] << 8 | (uint32_t)h[50] << 16 |
+				      (uint32_t)h[51] << 24
 			    : 0;
 }

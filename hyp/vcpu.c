@@ -6,6 +6,7 @@
 #include "arm/sysreg.h"
 #include "gic/vgic_hw.h"
 #include "hyp/pcpu.h"
+#include "hyp/timer.h"
 #include "hyp/vm.h"
 
 _Static_assert(offsetof(struct vcpu, hyp_sp) == VCPU_OFF_HYP_SP, "entry.S layout");
@@ -41,7 +42,6 @@ static void vm_enter_cpu(struct vcpu *v)
 	write_VTTBR(stage2_vttbr(&v->vm->s2));
 	write_VMPIDR(v->vmpidr);
 	write_VPIDR(read_MIDR());
-	write_CNTVOFF(v->vm->cntvoff);
 	isb();
 	tlbi_nsnh_all();
 	dsb();
@@ -61,6 +61,19 @@ void vcpu_run(struct vcpu *v)
 	vm_enter_cpu(v);
 	vcpu_ctx_load(v);
 	vgic_cpu_start(v);
+	/* Its timers and hardware-mapped lines from its state in memory (a cold resume). */
+	vgic_unpark(v);
+	ptimer_resume(v);
+	/* The VM's virtual counter offset, read only once the VM is not paused: a vCPU a
+	 * restore starts could otherwise take it before vm_continue adds the pause, and its
+	 * counter would disagree with the others' (Linux then sees time jump). */
+	if (v->vm->pause_req)
+		vcpu_park(v); /* park_end sets it */
+	else {
+		dsb();
+		write_CNTVOFF(v->vm->cntvoff);
+		isb();
+	}
 	v->running = true;
 	v->ran = true;
 	while (v->power == VCPU_ON) {

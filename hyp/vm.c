@@ -91,7 +91,9 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 		vm->snap_cap = (uint32_t)((uint64_t)HYP_PA + bd->host_mem - GUEST_RAM_PA - bd->guest_mem);
 	}
 	vm->dtb_ipa = bd->dtb_ipa;
-	if (!vm_ipa_in_ram(vm, vm->entry_ipa) || (vm->dtb_ipa && !vm_ipa_in_ram(vm, vm->dtb_ipa))) {
+	vm->resume = bd->flags & BOOTDESC_RESUME;
+	if (!vm->resume &&
+	    (!vm_ipa_in_ram(vm, vm->entry_ipa) || (vm->dtb_ipa && !vm_ipa_in_ram(vm, vm->dtb_ipa)))) {
 		log_err("guest entry %#x or DTB %#x outside guest RAM [%#x, +%#x)\n", vm->entry_ipa,
 			vm->dtb_ipa, vm->ram_ipa, vm->ram_size);
 		return -EINVAL;
@@ -126,6 +128,8 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 		log_err("virtual GIC: %d\n", err);
 		return err;
 	}
+	if (vm->resume)
+		return 0; /* its vCPUs come from the snapshot (hyp/main.c) */
 	vcpu_reset(&vm->vcpus[0], vm->entry_ipa, 0, 0xffffffffu, vm->dtb_ipa);
 	vm->vcpus[0].power = VCPU_ON; /* the others wait for PSCI CPU_ON */
 	return 0;

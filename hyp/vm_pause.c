@@ -81,6 +81,7 @@ void vcpu_park(struct vcpu *v)
 		while (vm->pause_req)
 			wfe();
 	}
+	dsb(); /* vm_continue wrote cntvoff before clearing pause_req */
 	park_end(v);
 }
 

@@ -6,7 +6,8 @@
 #include <stdint.h>
 
 #define BOOTDESC_MAGIC 0x54534748u /* "HGST" */
-#define BOOTDESC_VERSION 1u
+#define BOOTDESC_VERSION 2u
+#define BOOTDESC_RESUME 1u /* flags: run the newest snapshot on the snapshot disk, no kernel */
 
 struct bootdesc {
 	uint32_t magic;
@@ -19,6 +20,8 @@ struct bootdesc {
 	uint32_t initrd_size;
 	uint32_t vcpus;
 	uint32_t nr_irqs;     /* interrupt lines of the virtual GIC: 32 + SPIs, multiple of 32 */
+	uint32_t flags;       /* BOOTDESC_RESUME */
+	uint32_t boot_time;   /* seconds since 1970 when the runner started QEMU */
 };
 
 #endif

@@ -99,6 +99,38 @@ snap_table+="
 Linux 6.1 armmp, 2 vCPUs, 256 MiB of RAM, after boot with a workload running: snapshot of
 ${linux_snap:-?} bytes."
 
+# ---- The snapshot disk: Linux suspended to it and resumed in a new QEMU, 256 and 512 MiB ----
+# Wall-clock figures (the hypervisor's own counter, not -icount: the disk is the host's),
+# beside dd writing and reading the same bytes on the same file system with the page cache
+# bypassed (oflag/iflag=direct) and an fsync, which is what the hypervisor's flush asks.
+ms_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) / 1000000 }'; }
+disk_table="| Linux, 2 vCPUs | snapshot (bytes) | to the disk, flushed (ms) | read back and checked (ms) | dd write + fsync (ms) | dd read (ms) |
+|---|---:|---:|---:|---:|---:|"
+for mem in 256 512; do
+	img="$out/disk-$mem.img" log="$out/linux-disk-$mem.log"
+	rm -f "$img"
+	"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
+		--append "console=ttyAMA0 hypdisk" --vcpus 2 --mem "${mem}M" --timeout 300 \
+		--snapshot-disk "$img" </dev/null >"$log" 2>&1 || { echo "bench: Linux to the disk failed:"; tail -20 "$log"; exit 1; }
+	w=$(tr -d '\r' <"$log" | awk '/snapshot disk: generation 1, .* bytes to slot/ { print $(NF - 1); exit }')
+	bytes=$(tr -d '\r' <"$log" | awk '/snapshot disk: generation 1, .* bytes to slot/ { print $(NF - 7); exit }')
+	r=$(tr -d '\r' <"$log" | awk '/snapshot disk: generation 1, .* bytes read from slot/ { print $(NF - 1); exit }')
+	"$here/snapshot" extract "$img" -o "$out/snap-$mem" >/dev/null
+	"$here/snapshot" list "$img" >/dev/null # the tool reads the same bytes
+	rm -f "$out/dd-$mem"
+	t0=$(date +%s%N)
+	dd if="$out/snap-$mem" of="$out/dd-$mem" bs=1M oflag=direct conv=fsync status=none
+	t1=$(date +%s%N)
+	dd if="$out/dd-$mem" of=/dev/null bs=1M iflag=direct status=none
+	t2=$(date +%s%N)
+	disk_table+="
+| $mem MiB | $bytes | $w | $r | $(ms_of "$t0" "$t1") | $(ms_of "$t1" "$t2") |"
+	rm -f "$img" "$out/dd-$mem" "$out/snap-$mem"
+done
+snap_table+="
+
+$disk_table"
+
 echo "Instructions per operation (QEMU $(qemu-system-arm --version | head -1 | awk '{print $4}'), -icount shift=0,sleep=off):"
 echo "$table"
 echo

@@ -44,6 +44,8 @@ for t in "$B"/host/test_*; do
 done
 
 echo "== guest tests (QEMU vexpress-a15, under the hypervisor)"
+# Snapshot disks of earlier runs would hold snapshots these runs never took.
+rm -f "$logs"/*.img
 for bin in "$B"/guest/tests/*.bin; do
 	[ -f "$bin" ] || continue
 	name=$(basename "$bin" .bin)
@@ -119,6 +121,29 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 		fi
 		[ $rc -eq 0 ] && pass "linux-snapshot/powers-off-cleanly" || fail "linux-snapshot/powers-off-cleanly: exit $rc"
 	fi
+	# Suspend to the snapshot disk and on in a new QEMU (twice); Linux's own suspend-to-RAM
+	# (PSCI SYSTEM_SUSPEND) woken by a key on its console; and the same landing on the disk.
+	for mode in hypdisk:linux-disk hypmem:linux-suspend hypmemdisk:linux-suspend-disk; do
+		name=${mode#*:}
+		log="$logs/$name.log"
+		disk=()
+		[ "$mode" = hypmem:linux-suspend ] || disk=(--snapshot-disk "$logs/$name.img")
+		rm -f "$logs/$name.img"
+		"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
+			--append "console=ttyAMA0 ${mode%%:*}" --vcpus 2 --mem 256M --timeout "$LINUX_TIMEOUT" \
+			"${disk[@]}" </dev/null >"$log" 2>&1
+		rc=$?
+		rm -f "$logs/$name.img"
+		tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: $name/#")
+		if ! grep -q "^DONE linux" <(tr -d '\r' <"$log"); then
+			fail "$name: did not finish (exit $rc); last lines of $log:"
+			tail -8 "$log" | sed 's/^/    /'
+		elif [ $rc -eq 0 ]; then
+			pass "$name/powers-off-cleanly"
+		else
+			fail "$name/powers-off-cleanly: exit $rc"
+		fi
+	done
 else
 	fail "linux: could not fetch or build the Linux guest (see $logs/fetch-linux.log):"
 	tail -5 "$logs/fetch-linux.log" | sed 's/^/    /'

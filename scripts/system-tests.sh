@@ -166,3 +166,111 @@ snapshot_corruption_test() {
 	fi
 }
 snapshot_corruption_test
+
+# The snapshot disk, from outside: snapshots and a suspend land on it, the host tool lists,
+# verifies and extracts them, a new QEMU resumes them; a damaged newest slot falls back to
+# the other with the reason said; a disk with no whole snapshot, of another shape, or not
+# a snapshot disk at all is refused before QEMU starts and left as it was.
+snapshot_disk_test() {
+	local out="$logs/sys-snapdisk" disk="$logs/sys-snapdisk.img" sock="$logs/sys-snapdisk.sock"
+	local qpid rc ok t1 t2 sum len name
+	rm -f "$disk" "$out".*
+	# $1: a name for the logs; the rest: run-guest options. Waits for the monitor's socket.
+	start() {
+		local name=$1
+		shift
+		"$here/run-guest" --monitor "unix:$sock" --mem 32M --timeout 120 --snapshot-disk "$disk" "$@" \
+			</dev/null >"$out.$name" 2>&1 &
+		qpid=$!
+		for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
+		sleep 0.5
+	}
+	mon() { "$here/monitor" "$sock" "$@" 2>&1 | tee -a "$out.mon"; }
+	ticks() { mon status | grep -o 'timer irqs [0-9]*' | head -1 | grep -o '[0-9]*$'; }
+	ticking() { # the guest's timer goes on ticking
+		t1=$(ticks); sleep 0.5; t2=$(ticks)
+		[ -n "$t1" ] && [ -n "$t2" ] && [ "$t2" -gt "$t1" ]
+	}
+	check() { if "$@"; then pass "system/$name"; else fail "system/$name: see $out.*"; fi; }
+
+	# Two snapshots and a suspend: generations 1, 2, 3; QEMU powers off by itself.
+	start cold --kernel "$B/guest/selftest/idle.bin"
+	ok=1
+	mon snapshot | grep -q "^ok snapshot (on the disk)" || ok=0
+	mon snapshot | grep -q "^ok snapshot (on the disk)" || ok=0
+	mon suspend | grep -q "^ok suspended to the snapshot disk" || ok=0
+	wait $qpid
+	rc=$?
+	"$here/snapshot" list "$disk" >"$out.list" 2>&1 || ok=0
+	grep -q "generation 3, .* (current)" "$out.list" && grep -q "generation 2," "$out.list" || ok=0
+	"$here/snapshot" verify "$disk" >"$out.verify" 2>&1 || ok=0
+	"$here/snapshot" extract "$disk" -o "$out.snap" >/dev/null 2>&1 && "$here/snapshot" verify "$out.snap" >>"$out.verify" 2>&1 || ok=0
+	name=snapshot-disk-suspend-powers-off-tool-lists-and-verifies
+	check [ $ok = 1 ] && [ $rc -eq 0 ]
+
+	# A new QEMU runs the VM on from generation 3: its timer ticks on.
+	start resume1 --resume
+	name=snapshot-disk-resume-in-a-new-qemu
+	check ticking
+	mon quit >/dev/null
+	wait $qpid
+
+	# Damage generation 3 (slot 0: 1, 2, 3 went to slots 0, 1, 0) in its middle:
+	# the tool says so, and a resume takes generation 2, saying why.
+	len=$(sed -n 's/^slot 0: generation 3, \([0-9]*\) bytes.*/\1/p' "$out.list")
+	printf '\xa5' | dd of="$disk" bs=1 seek=$(( (1 << 20) + 4096 + ${len:-0} / 2 )) conv=notrunc status=none
+	"$here/snapshot" list "$disk" >"$out.list2" 2>&1
+	start fallback --resume
+	ok=1
+	ticking || ok=0
+	mon quit >/dev/null
+	wait $qpid
+	grep -q "generation 3, .*DAMAGED: .*CRC" "$out.list2" && grep -q "generation 2, .*(current)" "$out.list2" || ok=0
+	grep -q "slot 0 (generation 3) is damaged (.*); resuming slot 1 (generation 2)" "$out.fallback" "$sock.log" 2>/dev/null || ok=0
+	name=snapshot-disk-falls-back-to-the-other-slot
+	check [ $ok = 1 ]
+
+	# Damage the other slot's snapshot header too: nothing whole is left, and nothing starts.
+	printf '\xa5' | dd of="$disk" bs=1 seek=$(( (1 << 20) + ($(stat -c %s "$disk") - (1 << 20)) / 2 + 4096 + 20 )) conv=notrunc status=none
+	"$here/run-guest" --snapshot-disk "$disk" --resume --timeout 30 </dev/null >"$out.none" 2>&1
+	rc=$?
+	name=snapshot-disk-nothing-whole-refused
+	check [ $rc -eq 2 ] && grep -q "no whole snapshot.*not starting" "$out.none"
+
+	# The extracted generation 3 resumes, from the file.
+	sum=$(md5sum <"$out.snap")
+	"$here/run-guest" --monitor "unix:$sock" --snapshot-disk "$out.snap" --resume --timeout 60 </dev/null >"$out.file" 2>&1 &
+	qpid=$!
+	for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
+	sleep 0.5
+	name=snapshot-file-resumes
+	check ticking
+	mon quit >/dev/null
+	wait $qpid
+	name=snapshot-file-left-as-it-was
+	check [ "$(md5sum <"$out.snap")" = "$sum" ]
+
+	# Another shape than the snapshot's: refused, with both shapes said.
+	"$here/run-guest" --snapshot-disk "$out.snap" --resume --vcpus 2 </dev/null >"$out.shape" 2>&1
+	rc=$?
+	name=snapshot-resume-other-shape-refused
+	check [ $rc -eq 2 ] && grep -q "snapshot is of 1 vCPUs.*(asked: 2 vCPUs)" "$out.shape"
+
+	# A file that is not a snapshot disk is neither used nor touched.
+	cp "$B/guest/selftest/idle.bin" "$out.notdisk"
+	sum=$(md5sum <"$out.notdisk")
+	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --snapshot-disk "$out.notdisk" </dev/null >"$out.notdisk.txt" 2>&1
+	rc=$?
+	name=snapshot-disk-not-ours-refused-untouched
+	check [ $rc -eq 2 ] && grep -q "not a snapshot disk" "$out.notdisk.txt" && [ "$(md5sum <"$out.notdisk")" = "$sum" ]
+
+	# A new disk, no snapshot yet: --resume refuses rather than boot cold.
+	rm -f "$disk"
+	"$here/snapshot" create "$disk" --vcpus 1 --mem $((32 << 20)) --irqs 160 >/dev/null
+	"$here/run-guest" --snapshot-disk "$disk" --resume </dev/null >"$out.empty" 2>&1
+	rc=$?
+	name=snapshot-disk-empty-resume-refused
+	check [ $rc -eq 2 ] && grep -q "no whole snapshot" "$out.empty"
+	rm -f "$disk"
+}
+snapshot_disk_test

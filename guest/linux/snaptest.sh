@@ -34,6 +34,49 @@ for c in $(seq 0 $((cpus - 1))); do
 	taskset -c "$c" sh -c "i=0; while :; do i=\$((i + 1)); echo \$i >> /tmp/count.$c; usleep 20000; done" &
 done
 sleep 1
+
+case " $(cat /proc/cmdline) " in
+*" hypdisk "*)
+	# Suspended to the snapshot disk, QEMU off, resumed by a new QEMU: twice.
+	for round in 1 2; do
+		counts=$(snapshot_of_counts)
+		irqs=$(irq_counts)
+		host "monitor suspend; resume-from-disk"
+		check "disk-resume-$round-answered" [ "$reply" = "resume-from-disk ok" ]
+		sleep 1
+		make_ipis
+		check "workload-goes-on-after-disk-resume-$round" all_moved_past "$counts"
+		check "no-line-lost-or-repeated-after-disk-resume-$round" all_consecutive
+		check "ticks-and-ipis-on-every-cpu-after-disk-resume-$round" all_grew "$irqs" "$(irq_counts)"
+	done
+	echo "DONE linux"
+	poweroff -f
+	;;
+*" hypmem "*|*" hypmemdisk "*)
+	# Linux's own suspend to RAM, through PSCI SYSTEM_SUSPEND, the console's UART a wake-up
+	# source (its interrupt wakes the VM); the host types a line 2 s later. With a
+	# snapshot disk (hypmemdisk) the VM goes there, QEMU powers off, and a new QEMU with
+	# --resume wakes it.
+	echo enabled >/sys/class/tty/ttyAMA0/power/wakeup 2>/dev/null
+	ok0=$(cat /sys/power/suspend_stats/success 2>/dev/null || echo 0)
+	counts=$(snapshot_of_counts)
+	case " $(cat /proc/cmdline) " in
+	*" hypmemdisk "*) echo "@host resume-from-disk"; want="resume-from-disk ok" ;;
+	*) echo "@host sleep 2000"; want="none ok" ;;
+	esac
+	echo mem >/sys/power/state
+	read -r reply
+	check "suspend-to-ram-through-psci-succeeded" [ "$(cat /sys/power/suspend_stats/success)" -gt "$ok0" ]
+	check "console-input-after-wake" [ "$reply" = "$want" ]
+	check "all-cpus-back-online" [ "$(cat /sys/devices/system/cpu/online)" = "0-$((cpus - 1))" ]
+	sleep 1
+	make_ipis
+	check "workload-goes-on-after-wake" all_moved_past "$counts"
+	check "no-line-lost-or-repeated-after-wake" all_consecutive
+	echo "DONE linux"
+	poweroff -f
+	;;
+esac
 # Suspend and resume: a snapshot, the VM stopped a second, then run on from it.
 counts=$(snapshot_of_counts)
 irqs=$(irq_counts)

@@ -2,8 +2,10 @@
  * and GICD pages and its GICC (the GICV, mapped), and nothing else in the 4 GiB IPA
  * space: not the physical GIC (the hypervisor's distributor, CPU interface, virtual
  * interface control and the GICV at its own address), not the motherboard system
- * registers (which can power the board off). Every probe of a hole must give
- * exactly one data abort (or prefetch abort for a fetch) with the probed address. */
+ * registers (which can power the board off), not the hypervisor's snapshot disk. Every
+ * probe of a hole must give exactly one data abort (or prefetch abort for a fetch) with
+ * the probed address. */
+/* run-guest: --snapshot-disk build/test-logs/isolation.img */
 #include "guest.h"
 
 #define UART0 0x1c090000u
@@ -116,6 +118,8 @@ static const struct target targets[] = {
 	{ "gich-unreachable", "GICH", 0x2c004000, 0x2c004004 },       /* GICH_HCR; GICH_VTR */
 	{ "gicv-unreachable", "GICV", 0x2c006000, 0x2c0060fc },       /* GICV_CTLR; GICV_IIDR */
 	{ "sysregs-unreachable", "sysregs", 0x1c010000, 0x1c010000 }, /* SYS_ID */
+	/* The hypervisor's snapshot disk (QEMU attaches it to the last transport): MagicValue. */
+	{ "snapshot-disk-unreachable", "virtio-mmio", 0x1c130600, 0x1c130600 },
 };
 
 static void test_target(const struct target *t)

@@ -16,9 +16,11 @@
 #define PSCI_SYSTEM_OFF 0x84000008u
 #define PSCI_SYSTEM_RESET 0x84000009u
 #define PSCI_FEATURES 0x8400000au
+#define PSCI_SYSTEM_SUSPEND 0x8400000eu
 #define PSCI_RET_SUCCESS 0
 #define PSCI_RET_NOT_SUPPORTED 0xffffffffu      /* -1 */
 #define PSCI_RET_INVALID_PARAMETERS 0xfffffffeu /* -2 */
+#define PSCI_RET_DENIED 0xfffffffdu             /* -3 */
 #define PSCI_RET_ALREADY_ON 0xfffffffcu         /* -4 */
 #define PSCI_RET_ON_PENDING 0xfffffffbu         /* -5 */
 #define PSCI_RET_INVALID_ADDRESS 0xfffffff7u    /* -9 */

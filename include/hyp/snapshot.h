@@ -15,4 +15,16 @@ int snap_restore(struct vm *vm, char *why, size_t why_len);
 /* The last snapshot's header CRC (its identity in the monitor's answers), 0 if none. */
 uint32_t snap_crc(const struct vm *vm);
 
+/* hyp/snap_disk_io.c: the snapshot disk, when the runner attached one. */
+struct snap_shape;
+/* Look for it and check it is for this VM's shape: 0, -ENODEV (none), -EINVAL (logged). */
+int snap_disk_attach(const struct snap_shape *shape, uint32_t boot_time);
+int snap_disk_present(void);
+/* The VM's last in-memory snapshot to the slot that is not current, crash-safe. */
+int snap_disk_write(struct vm *vm, char *why, size_t why_len);
+/* The newest whole snapshot on the disk into the VM's snapshot memory (the other slot if
+ * the newest is damaged, said in the log). 0, or why not. */
+int snap_disk_load(struct vm *vm, char *why, size_t why_len);
+/* The VM's shape, as snapshots carry it. */
+void snap_shape_of(const struct vm *vm, struct snap_shape *s);
 #endif

@@ -41,6 +41,9 @@ struct vm {
 	 * (0: none taken). host_mem: the RAM QEMU was given. */
 	void *snap_buf;
 	uint32_t snap_cap, snap_len, host_mem;
+	bool resume; /* started from the snapshot disk, not from a kernel */
+	/* PSCI SYSTEM_SUSPEND (hyp/vm_suspend.c): asleep; the monitor's resume wakes it. */
+	volatile bool system_suspended, wake_req;
 	/* Physical SPIs of devices passed through, injected with the LR HW bit. */
 	struct vm_hwirq {
 		uint16_t intid;    /* the same INTID on both sides */
@@ -69,6 +72,9 @@ static inline bool vm_ipa_in_ram(const struct vm *vm, uint32_t ipa) { return ipa
  * stopped) when a vCPU did not stop in time. */
 int vm_pause(struct vm *vm, struct vcpu *self);
 void vm_continue(struct vm *vm);
+/* PSCI SYSTEM_SUSPEND by `v`, the only vCPU on: 0 once woken (v is then at the entry
+ * point, r0 = context), -1 if no snapshot could be taken (logged; v as it was). */
+int vm_system_suspend(struct vcpu *v, uint32_t entry, uint32_t context);
 /* The run loop: wait here while the VM is paused, then reload the context. */
 void vcpu_park(struct vcpu *v);
 
