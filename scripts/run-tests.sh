@@ -138,10 +138,16 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 		if ! grep -q "^DONE linux" <(tr -d '\r' <"$log"); then
 			fail "$name: did not finish (exit $rc); last lines of $log:"
 			tail -8 "$log" | sed 's/^/    /'
-		elif [ $rc -eq 0 ]; then
-			pass "$name/powers-off-cleanly"
 		else
-			fail "$name/powers-off-cleanly: exit $rc"
+			[ $rc -eq 0 ] && pass "$name/powers-off-cleanly" || fail "$name/powers-off-cleanly: exit $rc"
+			# The console of the new QEMU echoes what is typed there (the tty's echo).
+			if [ "$name" != linux-suspend ]; then
+				if tr -d '\r' <"$log" | grep -qx "resume-from-disk ok"; then
+					pass "$name/console-echoes-input-in-the-new-qemu"
+				else
+					fail "$name/console-echoes-input-in-the-new-qemu: no echo of 'resume-from-disk ok' in $log"
+				fi
+			fi
 		fi
 	done
 else

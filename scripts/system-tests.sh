@@ -237,6 +237,7 @@ snapshot_disk_test() {
 	name=snapshot-disk-nothing-whole-refused
 	check [ $rc -eq 2 ] && grep -q "no whole snapshot.*not starting" "$out.none"
 
+	"$here/snapshot" import "$out.snap" "$out.snap.disk" >/dev/null
 	# The extracted generation 3 resumes, from the file.
 	sum=$(md5sum <"$out.snap")
 	"$here/run-guest" --monitor "unix:$sock" --snapshot-disk "$out.snap" --resume --timeout 60 </dev/null >"$out.file" 2>&1 &
@@ -264,6 +265,21 @@ snapshot_disk_test() {
 	name=snapshot-disk-not-ours-refused-untouched
 	check [ $rc -eq 2 ] && grep -q "not a snapshot disk" "$out.notdisk.txt" && [ "$(md5sum <"$out.notdisk")" = "$sum" ]
 
+	# A disk cut short (a copy that ran out of room) is refused, naming the sizes.
+	"$here/snapshot" create "$out.short" --vcpus 1 --mem $((32 << 20)) --irqs 160 >/dev/null
+	truncate -s 40M "$out.short"
+	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --mem 32M --snapshot-disk "$out.short" </dev/null >"$out.short.txt" 2>&1
+	rc=$?
+	name=snapshot-disk-too-small-refused
+	check [ $rc -eq 2 ] && grep -q "snapshot disk of 41943040 bytes, [0-9]* needed" "$out.short.txt"
+	rm -f "$out.short"
+
+	# Another VM's disk (other RAM size) is refused before the guest starts.
+	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --mem 64M --snapshot-disk "$out.snap.disk" </dev/null >"$out.other.txt" 2>&1
+	rc=$?
+	name=snapshot-disk-of-another-shape-refused
+	check [ $rc -eq 2 ] && grep -q "for another VM shape: 1 vCPUs, 32 MiB" "$out.other.txt"
+
 	# A new disk, no snapshot yet: --resume refuses rather than boot cold.
 	rm -f "$disk"
 	"$here/snapshot" create "$disk" --vcpus 1 --mem $((32 << 20)) --irqs 160 >/dev/null
@@ -271,6 +287,6 @@ snapshot_disk_test() {
 	rc=$?
 	name=snapshot-disk-empty-resume-refused
 	check [ $rc -eq 2 ] && grep -q "no whole snapshot" "$out.empty"
-	rm -f "$disk"
+	rm -f "$disk" "$out.snap.disk"
 }
 snapshot_disk_test
