@@ -48,19 +48,21 @@ static void banner(unsigned present)
 static int resume_from_disk(struct vm *vm)
 {
 	static char why[160];
+	uint64_t t0;
 	int r;
 
 	vm->pause_req = true;
 	vm->paused_at = read_CNTPCT();
 	r = snap_disk_load(vm, why, sizeof(why));
+	t0 = read_CNTPCT();
 	if (!r)
 		r = snap_restore(vm, why, sizeof(why));
 	if (r) {
 		console_printf("hyp: cannot resume from the snapshot disk: %s\n", why);
 		return r;
 	}
-	console_printf("hyp: resuming the snapshot of %u bytes (crc %08x) from the snapshot disk\n",
-		       vm->snap_len, snap_crc(vm));
+	console_printf("hyp: resuming the snapshot of %u bytes (crc %08x) from the snapshot disk (restored in %u ms)\n",
+		       vm->snap_len, snap_crc(vm), counter_ms_since(t0));
 	vm_continue(vm);
 	return 0;
 }

@@ -92,11 +92,6 @@ static uint64_t now_seconds(void)
 	return disk.boot_time + read_CNTPCT() / read_CNTFRQ();
 }
 
-static unsigned ms_since(uint64_t t0)
-{
-	return (unsigned)((read_CNTPCT() - t0) * 1000 / read_CNTFRQ());
-}
-
 int snap_disk_write(struct vm *vm, char *why, size_t why_len)
 {
 	unsigned i = snap_slot_next(disk.slot, disk.valid);
@@ -140,7 +135,7 @@ int snap_disk_write(struct vm *vm, char *why, size_t why_len)
 	disk.valid[i] = 1;
 	/* make bench reads this line (docs/benchmarks.md, "The snapshot disk"). */
 	log_info("snapshot disk: generation %llu, %u bytes to slot %u in %u ms\n",
-		 (unsigned long long)s.generation, vm->snap_len, i, ms_since(t0));
+		 (unsigned long long)s.generation, vm->snap_len, i, counter_ms_since(t0));
 	return 0;
 }
 
@@ -172,7 +167,7 @@ static int load_slot(struct vm *vm, unsigned i, char *why, size_t why_len)
 	vm->snap_len = r ? 0 : s->length;
 	if (!r)
 		log_info("snapshot disk: generation %llu, %u bytes read from slot %u and checked in %u ms\n",
-			 (unsigned long long)s->generation, s->length, i, ms_since(t0));
+			 (unsigned long long)s->generation, s->length, i, counter_ms_since(t0));
 	return r;
 }
 

@@ -93,7 +93,7 @@ snap_table=$(echo "$snap_rows" | awk '
 # The Linux guest's snapshot (2 vCPUs, 256 MiB): its size, from the in-guest snapshot test.
 "$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
 	--append "console=ttyAMA0 hypsnap" --vcpus 2 --mem 256M --timeout 300 </dev/null >"$out/linux-snap.log" 2>&1 || true
-linux_snap=$(tr -d '\r' <"$out/linux-snap.log" | awk '/^host: monitor snapshot -> ok/ { print $7; exit }')
+linux_snap=$(tr -d '\r' <"$out/linux-snap.log" | awk '/^host: monitor snapshot -> ok/ && !n++ { print $7 }')
 snap_table+="
 
 Linux 6.1 armmp, 2 vCPUs, 256 MiB of RAM, after boot with a workload running: snapshot of
@@ -104,7 +104,7 @@ ${linux_snap:-?} bytes."
 # beside dd writing and reading the same bytes on the same file system with the page cache
 # bypassed (oflag/iflag=direct) and an fsync, which is what the hypervisor's flush asks.
 ms_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) / 1000000 }'; }
-disk_table="| Linux, 2 vCPUs | snapshot (bytes) | to the disk, flushed (ms) | read back and checked (ms) | dd write + fsync (ms) | dd read (ms) |
+disk_table="| Linux, 2 vCPUs | snapshot (bytes) | suspend: taken + on the disk, flushed (ms) | resume: read back and checked + restored (ms) | dd write + fsync (ms) | dd read (ms) |
 |---|---:|---:|---:|---:|---:|"
 for mem in 256 512; do
 	img="$out/disk-$mem.img" log="$out/linux-disk-$mem.log"
@@ -112,9 +112,14 @@ for mem in 256 512; do
 	"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
 		--append "console=ttyAMA0 hypdisk" --vcpus 2 --mem "${mem}M" --timeout 300 \
 		--snapshot-disk "$img" </dev/null >"$log" 2>&1 || { echo "bench: Linux to the disk failed:"; tail -20 "$log"; exit 1; }
-	w=$(tr -d '\r' <"$log" | awk '/snapshot disk: generation 1, .* bytes to slot/ { print $(NF - 1); exit }')
-	bytes=$(tr -d '\r' <"$log" | awk '/snapshot disk: generation 1, .* bytes to slot/ { print $(NF - 7); exit }')
-	r=$(tr -d '\r' <"$log" | awk '/snapshot disk: generation 1, .* bytes read from slot/ { print $(NF - 1); exit }')
+	# The first suspend (generation 1) and the first resume, from the hypervisor's log lines.
+	first() { tr -d '\r' <"$log" | awk -v p="$1" -v f="$2" '$0 ~ p && !n++ { print $(NF - f) }'; }
+	taken=$(first 'bytes taken in' 1)
+	w=$(first 'snapshot disk: generation 1, .* bytes to slot' 1)
+	bytes=$(first 'snapshot disk: generation 1, .* bytes to slot' 7)
+	r=$(first 'snapshot disk: generation 1, .* bytes read from slot' 1)
+	restored=$(first 'from the snapshot disk .restored in' 1)
+	restored=${restored%)}
 	"$here/snapshot" extract "$img" -o "$out/snap-$mem" >/dev/null
 	"$here/snapshot" list "$img" >/dev/null # the tool reads the same bytes
 	rm -f "$out/dd-$mem"
@@ -124,7 +129,7 @@ for mem in 256 512; do
 	dd if="$out/dd-$mem" of=/dev/null bs=1M iflag=direct status=none
 	t2=$(date +%s%N)
 	disk_table+="
-| $mem MiB | $bytes | $w | $r | $(ms_of "$t0" "$t1") | $(ms_of "$t1" "$t2") |"
+| $mem MiB | $bytes | $taken + $w = $((taken + w)) | $r + $restored = $((r + restored)) | $(ms_of "$t0" "$t1") | $(ms_of "$t1" "$t2") |"
 	rm -f "$img" "$out/dd-$mem" "$out/snap-$mem"
 done
 snap_table+="

@@ -113,6 +113,12 @@ SYSREG64(CNTV_CVAL, 3, c14)
 SYSREG64(CNTVOFF, 4, c14)
 SYSREG64(CNTHP_CVAL, 6, c14)
 
+/* Milliseconds of the physical counter since t0 (a CNTPCT value): for timings in the log. */
+static inline uint32_t counter_ms_since(uint64_t t0)
+{
+	return (uint32_t)((read_CNTPCT() - t0) * 1000 / read_CNTFRQ());
+}
+
 static inline uint32_t read_elr_hyp(void)
 {
 	uint32_t v;
