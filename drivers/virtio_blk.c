@@ -130,6 +130,7 @@ uint64_t virtio_blk_bytes(void) { return capacity * VIRTIO_BLK_SECTOR; }
 static int request(uint32_t type, uint64_t sector, void *data, uint32_t len)
 {
 	unsigned d = 0;
+	uint64_t t0;
 
 	req_header.type = type;
 	req_header.reserved = 0;
@@ -151,8 +152,15 @@ static int request(uint32_t type, uint64_t sector, void *data, uint32_t len)
 	vq.avail_idx++;
 	dsb();
 	wr(VMMIO_QUEUE_NOTIFY, 0);
-	while (vq.used_idx == last_used)
-		;
+	/* A device that never answers must not hang the hypervisor: 30 s, then an error
+	 * (the queue is then unusable; the caller reports it and the VM runs on). */
+	t0 = read_CNTPCT();
+	while (vq.used_idx == last_used) {
+		if (read_CNTPCT() - t0 > 30ull * read_CNTFRQ()) {
+			base = 0;
+			return -ETIMEDOUT;
+		}
+	}
 	dsb();
 	last_used = vq.used_idx;
 	wr(VMMIO_INTERRUPT_ACK, rd(VMMIO_INTERRUPT_STATUS));

@@ -85,4 +85,3 @@ int vm_system_suspend(struct vcpu *v, uint32_t entry, uint32_t context)
 	log_info("vcpu%u: woken from SYSTEM_SUSPEND at %08x\n", v->id, entry);
 	return 0;
 }
-

@@ -237,7 +237,7 @@ snapshot_disk_test() {
 	name=snapshot-disk-nothing-whole-refused
 	check [ $rc -eq 2 ] && grep -q "no whole snapshot.*not starting" "$out.none"
 
-	"$here/snapshot" import "$out.snap" "$out.snap.disk" >/dev/null
+	"$here/snapshot" import "$out.snap" "$out.other-disk" >/dev/null
 	# The extracted generation 3 resumes, from the file.
 	sum=$(md5sum <"$out.snap")
 	"$here/run-guest" --monitor "unix:$sock" --snapshot-disk "$out.snap" --resume --timeout 60 </dev/null >"$out.file" 2>&1 &
@@ -246,8 +246,13 @@ snapshot_disk_test() {
 	sleep 0.5
 	name=snapshot-file-resumes
 	check ticking
+	mon snapshot >/dev/null
 	mon quit >/dev/null
 	wait $qpid
+	# The snapshot that run took is kept, on a disk named after the file.
+	name=snapshot-file-resumed-new-snapshots-kept
+	check "$here/snapshot" verify "$out.snap.disk" >"$out.kept" 2>&1 && grep -q "generation 2: whole (current)" "$out.kept"
+	rm -f "$out.snap.disk"
 	name=snapshot-file-left-as-it-was
 	check [ "$(md5sum <"$out.snap")" = "$sum" ]
 
@@ -275,7 +280,7 @@ snapshot_disk_test() {
 	rm -f "$out.short"
 
 	# Another VM's disk (other RAM size) is refused before the guest starts.
-	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --mem 64M --snapshot-disk "$out.snap.disk" </dev/null >"$out.other.txt" 2>&1
+	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --mem 64M --snapshot-disk "$out.other-disk" </dev/null >"$out.other.txt" 2>&1
 	rc=$?
 	name=snapshot-disk-of-another-shape-refused
 	check [ $rc -eq 2 ] && grep -q "for another VM shape: 1 vCPUs, 32 MiB" "$out.other.txt"
@@ -287,6 +292,6 @@ snapshot_disk_test() {
 	rc=$?
 	name=snapshot-disk-empty-resume-refused
 	check [ $rc -eq 2 ] && grep -q "no whole snapshot" "$out.empty"
-	rm -f "$disk" "$out.snap.disk"
+	rm -f "$disk" "$out.other-disk"
 }
 snapshot_disk_test

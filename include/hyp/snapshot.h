@@ -12,7 +12,7 @@ struct vm;
 long snap_take(struct vm *vm, char *why, size_t why_len);
 /* Back to the last snapshot: 0, or a negative errno with the VM left as it was. */
 int snap_restore(struct vm *vm, char *why, size_t why_len);
-/* The last snapshot's header CRC (its identity in the monitor's answers), 0 if none. */
+/* The last snapshot's content CRC (its identity: monitor answers, disk slots), 0 if none. */
 uint32_t snap_crc(const struct vm *vm);
 
 /* hyp/snap_disk_io.c: the snapshot disk, when the runner attached one. */
