@@ -1,7 +1,7 @@
 /* libFuzzer target for the snapshot codec (hyp/snap_format.c, docs/snapshot-format.md).
  * Not a tests/test_*.c file on purpose: the Makefile builds those with gcc as host tests.
  *
- *   clang -fsanitize=fuzzer,address,undefined -Iinclude -I. -Itests tests/fuzz_snap.c hyp/snap_format.c lib/fmt.c -o /tmp/fuzz_snap
+ *   clang -fsanitize=fuzzer,address,undefined -Iinclude -I. -Itests tests/fuzz_snap.c hyp/snap_format.c hyp/snap_disk.c lib/fmt.c -o /tmp/fuzz_snap
  *   /tmp/fuzz_snap -max_total_time=120 [CORPUS_DIR]
  *
  * The first input byte picks what the rest is:
@@ -12,6 +12,9 @@
  *                touch a byte at or past its capacity, and `need` must be exact. The rest
  *                of the recipe then mutates the written snapshot (bit 0: CRCs fixed after)
  *                and the parser gets that too.
+ * Bit 3 set: the bytes are a disk size (8 bytes) and a block given to the snapshot disk's
+ * header and slot-header decoders (bit 0: their CRCs fixed first); what they accept must
+ * encode back to itself.
  * Bit 2 picks whether snap_parse() is given an expected shape. Whenever the parser accepts,
  * every section is walked with snap_rec(), snap_vgic_rec() and snap_get_ram() (into a
  * buffer of exactly the RAM size), so ASan sees every byte the readers touch. Any broken
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hyp/snap_disk.h"
 #include "hyp/snap_format.h"
 
 #define PAGE SNAP_PAGE_SIZE
@@ -52,6 +56,7 @@ static void put_le32(uint8_t *p, uint32_t v)
 static void fix_crcs(uint8_t *b, size_t len)
 {
 	size_t off = SNAP_HEADER_SIZE;
+	uint32_t content = 0;
 
 	while (off + SNAP_SECTION_HEADER_SIZE <= len) {
 		uint32_t length = le32(b + off + 8);
@@ -60,10 +65,48 @@ static void fix_crcs(uint8_t *b, size_t len)
 			break;
 		put_le32(b + off + 12, snap_crc32(snap_crc32(0, b + off, 12),
 						  b + off + SNAP_SECTION_HEADER_SIZE, length));
+		content = snap_crc32(content, b + off + 12, 4);
 		off += SNAP_SECTION_HEADER_SIZE + (((size_t)length + 7) & ~(size_t)7);
 	}
-	if (len >= SNAP_HEADER_SIZE)
+	if (len >= SNAP_HEADER_SIZE) {
+		put_le32(b + 48, content); /* the content CRC: of the section CRCs, in order */
 		put_le32(b + 60, snap_crc32(0, b, 60));
+	}
+}
+
+/* The snapshot disk's two headers (hyp/snap_disk.c): whatever the bytes, no access
+ * outside the block; whatever is accepted encodes back to the same fields. With mode
+ * bit 0 the CRCs are fixed first, so the checks behind them are reached. */
+static void disk_headers(const uint8_t *data, size_t size, int fix)
+{
+	static uint8_t b[SNAP_DISK_BLOCK], again[SNAP_DISK_BLOCK];
+	struct snap_disk d, d2;
+	struct snap_slot sl, sl2;
+	uint64_t bytes = size >= 8 ? le32(data) | (uint64_t)le32(data + 4) << 32 : 0;
+	char why[160];
+
+	memset(b, 0, sizeof(b));
+	if (size > 8)
+		memcpy(b, data + 8, size - 8 < sizeof(b) ? size - 8 : sizeof(b));
+	if (fix)
+		put_le32(b + 64, snap_crc32(0, b, 64));
+	if (!snap_disk_decode(b, bytes, &d, why, sizeof(why))) {
+		EXPECT(snap_disk_size(&d) <= bytes);
+		snap_disk_encode(&d, again);
+		EXPECT(!snap_disk_decode(again, bytes, &d2, why, sizeof(why)));
+		EXPECT(!memcmp(&d, &d2, sizeof(d)));
+	} else {
+		EXPECT(why[0]);
+		snap_disk_layout(&d, &(struct snap_shape){ 2, 160, 0x80000000u, 16 * PAGE, 0x2c001000u, 0x2c002000u });
+	}
+	if (fix)
+		put_le32(b + 40, snap_crc32(0, b, 40));
+	if (!snap_slot_decode(b, &d, &sl, why, sizeof(why))) {
+		EXPECT(sl.generation && sl.length >= SNAP_HEADER_SIZE && sl.length <= d.slot_size - SNAP_DISK_BLOCK);
+		snap_slot_encode(&sl, again);
+		EXPECT(!snap_slot_decode(again, &d, &sl2, why, sizeof(why)));
+		EXPECT(!memcmp(&sl, &sl2, sizeof(sl)));
+	}
 }
 
 /* The parser's index of an accepted snapshot, checked and read through. */
@@ -432,7 +475,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mode = data[0];
 	data++;
 	size--;
-	if (mode & 2) {
+	if (mode & 8) {
+		disk_headers(data, size, mode & 1);
+	} else if (mode & 2) {
 		recipe(data, size, mode & 1, mode & 4);
 	} else if (mode & 1) {
 		uint8_t *copy = malloc(size ? size : 1);
