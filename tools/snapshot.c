@@ -450,6 +450,10 @@ static int cmd_import(const char *file, const char *disk)
 
 	if (snap_parse(b, n, NULL, &idx, why, sizeof(why)) || verify_content(&idx))
 		die(1, why);
+	if (!access(disk, F_OK)) {
+		snprintf(why, sizeof(why), "'%s' exists: not overwriting it", disk);
+		die(1, why);
+	}
 	make_disk(disk, &idx.shape, b, idx.total);
 	return 0;
 }
