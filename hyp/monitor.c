@@ -2,6 +2,7 @@
  * a stop: the numbers may move while they print. */
 #include <string.h>
 
+#include "arm/sysreg.h"
 #include "drivers/pl011.h"
 #include "drivers/vexpress_sysreg.h"
 #include "gic/gic.h"
@@ -107,12 +108,24 @@ static void cmd_continue(struct vm *vm)
 	console_printf("ok running\n");
 }
 
+void monitor_power_off(void)
+{
+	uint64_t t0;
+
+	pl011_flush(UART1_PA); /* or the last line may not make it out before QEMU exits */
+	/* And a moment for whoever reads the other end: a pty's reader loses what it has
+	 * not read yet when QEMU exits and the pty hangs up. */
+	t0 = read_CNTPCT();
+	while (counter_ms_since(t0) < 100)
+		;
+	vexpress_power_off();
+}
+
 static void cmd_quit(struct vm *vm)
 {
 	(void)vm;
 	console_printf("monitor: quit: powering the machine off\n");
-	pl011_flush(UART1_PA); /* or the line may not make it out before QEMU exits */
-	vexpress_power_off();
+	monitor_power_off();
 }
 
 static void cmd_log(struct vm *vm);

@@ -5,9 +5,6 @@
 #include <string.h>
 
 #include "arm/sysreg.h"
-#include "drivers/pl011.h"
-#include "drivers/vexpress_sysreg.h"
-#include "platform.h"
 
 #include "hyp/log.h"
 #include "hyp/monitor.h"
@@ -86,8 +83,7 @@ void monitor_suspend(struct vm *vm)
 	if (snap_disk_present()) {
 		/* Suspended to disk: the machine goes off; --resume brings the VM back. */
 		answer_snapshot("suspended to the snapshot disk; powering off:", vm, size);
-		pl011_flush(UART1_PA);
-		vexpress_power_off();
+		monitor_power_off();
 	}
 	answer_snapshot("suspended", vm, size);
 }

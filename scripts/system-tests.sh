@@ -191,7 +191,8 @@ snapshot_disk_test() {
 		t1=$(ticks); sleep 0.5; t2=$(ticks)
 		[ -n "$t1" ] && [ -n "$t2" ] && [ "$t2" -gt "$t1" ]
 	}
-	check() { if "$@"; then pass "system/$name"; else fail "system/$name: see $out.*"; fi; }
+	# $1: the condition, a shell command line (all of it decides).
+	check() { if eval "$1"; then pass "system/$name"; else fail "system/$name: see $out.*"; fi; }
 
 	# Two snapshots and a suspend: generations 1, 2, 3; QEMU powers off by itself.
 	start cold --kernel "$B/guest/selftest/idle.bin"
@@ -206,12 +207,12 @@ snapshot_disk_test() {
 	"$here/snapshot" verify "$disk" >"$out.verify" 2>&1 || ok=0
 	"$here/snapshot" extract "$disk" -o "$out.snap" >/dev/null 2>&1 && "$here/snapshot" verify "$out.snap" >>"$out.verify" 2>&1 || ok=0
 	name=snapshot-disk-suspend-powers-off-tool-lists-and-verifies
-	check [ $ok = 1 ] && [ $rc -eq 0 ]
+	check '[ $ok = 1 ] && [ $rc -eq 0 ]'
 
 	# A new QEMU runs the VM on from generation 3: its timer ticks on.
 	start resume1 --resume
 	name=snapshot-disk-resume-in-a-new-qemu
-	check ticking
+	check 'ticking'
 	mon quit >/dev/null
 	wait $qpid
 
@@ -228,14 +229,14 @@ snapshot_disk_test() {
 	grep -q "generation 3, .*DAMAGED: .*CRC" "$out.list2" && grep -q "generation 2, .*(current)" "$out.list2" || ok=0
 	grep -q "slot 0 (generation 3) is damaged (.*); resuming slot 1 (generation 2)" "$out.fallback" "$sock.log" 2>/dev/null || ok=0
 	name=snapshot-disk-falls-back-to-the-other-slot
-	check [ $ok = 1 ]
+	check '[ $ok = 1 ]'
 
 	# Damage the other slot's snapshot header too: nothing whole is left, and nothing starts.
 	printf '\xa5' | dd of="$disk" bs=1 seek=$(( (1 << 20) + ($(stat -c %s "$disk") - (1 << 20)) / 2 + 4096 + 20 )) conv=notrunc status=none
 	"$here/run-guest" --snapshot-disk "$disk" --resume --timeout 30 </dev/null >"$out.none" 2>&1
 	rc=$?
 	name=snapshot-disk-nothing-whole-refused
-	check [ $rc -eq 2 ] && grep -q "no whole snapshot.*not starting" "$out.none"
+	check '[ $rc -eq 2 ] && grep -q "no whole snapshot.*not starting" "$out.none"'
 
 	"$here/snapshot" import "$out.snap" "$out.other-disk" >/dev/null
 	# The extracted generation 3 resumes, from the file.
@@ -245,22 +246,23 @@ snapshot_disk_test() {
 	for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
 	sleep 0.5
 	name=snapshot-file-resumes
-	check ticking
+	check 'ticking'
 	mon snapshot >/dev/null
 	mon quit >/dev/null
 	wait $qpid
 	# The snapshot that run took is kept, on a disk named after the file.
 	name=snapshot-file-resumed-new-snapshots-kept
-	check "$here/snapshot" verify "$out.snap.disk" >"$out.kept" 2>&1 && grep -q "generation 2: whole (current)" "$out.kept"
+	"$here/snapshot" verify "$out.snap.disk" >"$out.kept" 2>&1
+	check 'grep -q "generation 2: whole (current)" "$out.kept"'
 	rm -f "$out.snap.disk"
 	name=snapshot-file-left-as-it-was
-	check [ "$(md5sum <"$out.snap")" = "$sum" ]
+	check '[ "$(md5sum <"$out.snap")" = "$sum" ]'
 
 	# Another shape than the snapshot's: refused, with both shapes said.
 	"$here/run-guest" --snapshot-disk "$out.snap" --resume --vcpus 2 </dev/null >"$out.shape" 2>&1
 	rc=$?
 	name=snapshot-resume-other-shape-refused
-	check [ $rc -eq 2 ] && grep -q "snapshot is of 1 vCPUs.*(asked: 2 vCPUs)" "$out.shape"
+	check '[ $rc -eq 2 ] && grep -q "snapshot is of 1 vCPUs.*(asked: 2 vCPUs)" "$out.shape"'
 
 	# A file that is not a snapshot disk is neither used nor touched.
 	cp "$B/guest/selftest/idle.bin" "$out.notdisk"
@@ -268,7 +270,7 @@ snapshot_disk_test() {
 	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --snapshot-disk "$out.notdisk" </dev/null >"$out.notdisk.txt" 2>&1
 	rc=$?
 	name=snapshot-disk-not-ours-refused-untouched
-	check [ $rc -eq 2 ] && grep -q "not a snapshot disk" "$out.notdisk.txt" && [ "$(md5sum <"$out.notdisk")" = "$sum" ]
+	check '[ $rc -eq 2 ] && grep -q "not a snapshot disk" "$out.notdisk.txt" && [ "$(md5sum <"$out.notdisk")" = "$sum" ]'
 
 	# A disk cut short (a copy that ran out of room) is refused, naming the sizes.
 	"$here/snapshot" create "$out.short" --vcpus 1 --mem $((32 << 20)) --irqs 160 >/dev/null
@@ -276,14 +278,14 @@ snapshot_disk_test() {
 	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --mem 32M --snapshot-disk "$out.short" </dev/null >"$out.short.txt" 2>&1
 	rc=$?
 	name=snapshot-disk-too-small-refused
-	check [ $rc -eq 2 ] && grep -q "snapshot disk of 41943040 bytes, [0-9]* needed" "$out.short.txt"
+	check '[ $rc -eq 2 ] && grep -q "snapshot disk of 41943040 bytes, [0-9]* needed" "$out.short.txt"'
 	rm -f "$out.short"
 
 	# Another VM's disk (other RAM size) is refused before the guest starts.
 	"$here/run-guest" --kernel "$B/guest/selftest/idle.bin" --mem 64M --snapshot-disk "$out.other-disk" </dev/null >"$out.other.txt" 2>&1
 	rc=$?
 	name=snapshot-disk-of-another-shape-refused
-	check [ $rc -eq 2 ] && grep -q "for another VM shape: 1 vCPUs, 32 MiB" "$out.other.txt"
+	check '[ $rc -eq 2 ] && grep -q "for another VM shape: 1 vCPUs, 32 MiB" "$out.other.txt"'
 
 	# A new disk, no snapshot yet: --resume refuses rather than boot cold.
 	rm -f "$disk"
@@ -291,7 +293,7 @@ snapshot_disk_test() {
 	"$here/run-guest" --snapshot-disk "$disk" --resume </dev/null >"$out.empty" 2>&1
 	rc=$?
 	name=snapshot-disk-empty-resume-refused
-	check [ $rc -eq 2 ] && grep -q "no whole snapshot" "$out.empty"
+	check '[ $rc -eq 2 ] && grep -q "no whole snapshot" "$out.empty"'
 	rm -f "$disk" "$out.other-disk"
 }
 snapshot_disk_test

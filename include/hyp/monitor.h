@@ -11,6 +11,8 @@ void monitor_rx(void);
 void monitor_exec(struct vm *vm, const char *line);
 /* For commands: what follows the command's name on its line. */
 const char *monitor_args(void);
+/* Flush the monitor's UART, give its reader a moment, power the machine off. */
+void monitor_power_off(void) __attribute__((noreturn));
 /* hyp/monitor_snap.c: the snapshot commands. */
 void monitor_snapshot(struct vm *vm);
 void monitor_restore(struct vm *vm);
