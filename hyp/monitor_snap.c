@@ -1,7 +1,6 @@
 /* The monitor's snapshot commands (docs/monitor.md). Each answers one line: "ok ..." with
  * the snapshot's size and CRC, or "error: <reason>". They run on CPU 0, in vCPU 0's exit
  * path or, while the VM is paused, in the loop that serves the monitor. */
-#include <errno.h>
 #include <string.h>
 
 #include "arm/sysreg.h"
@@ -36,20 +35,6 @@ static void answer_snapshot(const char *what, struct vm *vm, long size)
 	console_printf("ok %s %ld bytes, crc %08x\n", what, size, snap_crc(vm));
 }
 
-/* With a snapshot disk, a snapshot is only taken once it is on the disk. */
-static long take(struct vm *vm)
-{
-	uint64_t t0 = read_CNTPCT();
-	long size = snap_take(vm, why, sizeof(why));
-
-	if (size >= 0) /* make bench reads this line */
-		log_info("snapshot of %ld bytes taken in %u ms\n", size, counter_ms_since(t0));
-
-	if (size >= 0 && snap_disk_present() && snap_disk_write(vm, why, sizeof(why)))
-		size = -EIO;
-	return size;
-}
-
 void monitor_snapshot(struct vm *vm)
 {
 	bool paused_here;
@@ -57,7 +42,7 @@ void monitor_snapshot(struct vm *vm)
 
 	if (pause_for(vm, &paused_here))
 		return;
-	size = take(vm);
+	size = snap_save(vm, why, sizeof(why));
 	if (paused_here)
 		vm_continue(vm);
 	if (size < 0)
@@ -73,7 +58,7 @@ void monitor_suspend(struct vm *vm)
 
 	if (pause_for(vm, &paused_here))
 		return;
-	size = take(vm);
+	size = snap_save(vm, why, sizeof(why));
 	if (size < 0) {
 		if (paused_here)
 			vm_continue(vm);

@@ -6,27 +6,9 @@
 #include <string.h>
 
 #include "lib/fmt.h"
+#include "lib/le.h"
 
 #define MIB (1ull << 20)
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
 
 uint64_t snap_max_size(const struct snap_shape *shape)
 {
@@ -52,17 +34,17 @@ void snap_disk_encode(const struct snap_disk *d, uint8_t *b)
 {
 	memset(b, 0, SNAP_DISK_BLOCK);
 	memcpy(b, SNAP_DISK_MAGIC, 8);
-	put32(b + 8, SNAP_DISK_VERSION);
-	put32(b + 12, d->shape.vcpus);
-	put32(b + 16, d->shape.nr_irqs);
-	put32(b + 20, d->shape.ram_ipa);
-	put32(b + 24, d->shape.ram_size);
-	put32(b + 28, d->shape.gicd_ipa);
-	put32(b + 32, d->shape.gicc_ipa);
-	put64(b + 40, d->slot_size);
-	put64(b + 48, d->slot_offset[0]);
-	put64(b + 56, d->slot_offset[1]);
-	put32(b + 64, snap_crc32(0, b, 64));
+	le32_put(b + 8, SNAP_DISK_VERSION);
+	le32_put(b + 12, d->shape.vcpus);
+	le32_put(b + 16, d->shape.nr_irqs);
+	le32_put(b + 20, d->shape.ram_ipa);
+	le32_put(b + 24, d->shape.ram_size);
+	le32_put(b + 28, d->shape.gicd_ipa);
+	le32_put(b + 32, d->shape.gicc_ipa);
+	le64_put(b + 40, d->slot_size);
+	le64_put(b + 48, d->slot_offset[0]);
+	le64_put(b + 56, d->slot_offset[1]);
+	le32_put(b + 64, snap_crc32(0, b, 64));
 }
 
 int snap_disk_decode(const uint8_t *b, uint64_t disk_bytes, struct snap_disk *d, char *why,
@@ -74,24 +56,24 @@ int snap_disk_decode(const uint8_t *b, uint64_t disk_bytes, struct snap_disk *d,
 		fmt_snprintf(why, why_len, "not a snapshot disk (bad magic)");
 		return -EINVAL;
 	}
-	if (get32(b + 8) != SNAP_DISK_VERSION) {
+	if (le32_get(b + 8) != SNAP_DISK_VERSION) {
 		fmt_snprintf(why, why_len, "snapshot disk version %u, this reads version %u",
-			     get32(b + 8), SNAP_DISK_VERSION);
+			     le32_get(b + 8), SNAP_DISK_VERSION);
 		return -EINVAL;
 	}
-	if (get32(b + 64) != snap_crc32(0, b, 64)) {
+	if (le32_get(b + 64) != snap_crc32(0, b, 64)) {
 		fmt_snprintf(why, why_len, "disk header CRC mismatch");
 		return -EINVAL;
 	}
-	d->shape.vcpus = get32(b + 12);
-	d->shape.nr_irqs = get32(b + 16);
-	d->shape.ram_ipa = get32(b + 20);
-	d->shape.ram_size = get32(b + 24);
-	d->shape.gicd_ipa = get32(b + 28);
-	d->shape.gicc_ipa = get32(b + 32);
-	d->slot_size = get64(b + 40);
-	d->slot_offset[0] = get64(b + 48);
-	d->slot_offset[1] = get64(b + 56);
+	d->shape.vcpus = le32_get(b + 12);
+	d->shape.nr_irqs = le32_get(b + 16);
+	d->shape.ram_ipa = le32_get(b + 20);
+	d->shape.ram_size = le32_get(b + 24);
+	d->shape.gicd_ipa = le32_get(b + 28);
+	d->shape.gicc_ipa = le32_get(b + 32);
+	d->slot_size = le64_get(b + 40);
+	d->slot_offset[0] = le64_get(b + 48);
+	d->slot_offset[1] = le64_get(b + 56);
 	/* The layout must be the one this shape gets: nothing else is ever written. */
 	snap_disk_layout(&want, &d->shape);
 	if (d->shape.ram_size % SNAP_PAGE_SIZE || !d->shape.ram_size || !d->shape.vcpus ||
@@ -113,12 +95,12 @@ void snap_slot_encode(const struct snap_slot *s, uint8_t *b)
 {
 	memset(b, 0, SNAP_DISK_BLOCK);
 	memcpy(b, SNAP_SLOT_MAGIC, 8);
-	put32(b + 8, SNAP_DISK_VERSION);
-	put64(b + 16, s->generation);
-	put32(b + 24, s->length);
-	put32(b + 28, s->snap_crc);
-	put64(b + 32, s->time);
-	put32(b + 40, snap_crc32(0, b, 40));
+	le32_put(b + 8, SNAP_DISK_VERSION);
+	le64_put(b + 16, s->generation);
+	le32_put(b + 24, s->length);
+	le32_put(b + 28, s->snap_crc);
+	le64_put(b + 32, s->time);
+	le32_put(b + 40, snap_crc32(0, b, 40));
 }
 
 int snap_slot_decode(const uint8_t *b, const struct snap_disk *d, struct snap_slot *s, char *why,
@@ -131,18 +113,18 @@ int snap_slot_decode(const uint8_t *b, const struct snap_disk *d, struct snap_sl
 		fmt_snprintf(why, why_len, "empty");
 		return -ENOENT;
 	}
-	if (memcmp(b, SNAP_SLOT_MAGIC, 8) || get32(b + 8) != SNAP_DISK_VERSION) {
+	if (memcmp(b, SNAP_SLOT_MAGIC, 8) || le32_get(b + 8) != SNAP_DISK_VERSION) {
 		fmt_snprintf(why, why_len, "not a slot header");
 		return -EINVAL;
 	}
-	if (get32(b + 40) != snap_crc32(0, b, 40)) {
+	if (le32_get(b + 40) != snap_crc32(0, b, 40)) {
 		fmt_snprintf(why, why_len, "slot header CRC mismatch");
 		return -EINVAL;
 	}
-	s->generation = get64(b + 16);
-	s->length = get32(b + 24);
-	s->snap_crc = get32(b + 28);
-	s->time = get64(b + 32);
+	s->generation = le64_get(b + 16);
+	s->length = le32_get(b + 24);
+	s->snap_crc = le32_get(b + 28);
+	s->time = le64_get(b + 32);
 	if (!s->generation || s->length < SNAP_HEADER_SIZE ||
 	    (uint64_t)s->length > d->slot_size - SNAP_DISK_BLOCK) {
 		fmt_snprintf(why, why_len, "slot header: generation %llu, length %u out of range",

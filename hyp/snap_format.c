@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lib/fmt.h"
+#include "lib/le.h"
 
 #define CRC_POLY 0xedb88320u /* IEEE 802.3, reflected */
 
@@ -144,21 +145,6 @@ uint32_t snap_crc32(uint32_t crc, const void *data, size_t len)
 	return ~crc_run(~crc, data, len);
 }
 
-/* ---- Little-endian fields ---- */
-
-static inline uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline void set32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /* Header offsets. */
 #define H_MAGIC 0
 #define H_VERSION 8
@@ -174,6 +160,14 @@ static inline void set32(uint8_t *p, uint32_t v)
 #define H_CONTENT 48  /* CRC32 of every section's CRC, in order: the snapshot's identity */
 #define H_RESERVED 52 /* to 59 */
 #define H_CRC 60
+
+uint32_t snap_content_crc(const void *snap) { return le32_get((const uint8_t *)snap + H_CONTENT); }
+
+int snap_shape_equal(const struct snap_shape *a, const struct snap_shape *b)
+{
+	return a->vcpus == b->vcpus && a->nr_irqs == b->nr_irqs && a->ram_ipa == b->ram_ipa &&
+	       a->ram_size == b->ram_size && a->gicd_ipa == b->gicd_ipa && a->gicc_ipa == b->gicc_ipa;
+}
 
 /* Section header offsets. */
 #define S_TYPE 0
@@ -237,14 +231,14 @@ void snap_start(struct snap_writer *w, void *buf, size_t cap, const struct snap_
 	w->content = 0;
 	memset(h, 0, sizeof(h));
 	memcpy(h + H_MAGIC, SNAP_MAGIC, 8);
-	set32(h + H_VERSION, SNAP_VERSION);
-	set32(h + H_HSIZE, SNAP_HEADER_SIZE);
-	set32(h + H_VCPUS, shape->vcpus);
-	set32(h + H_NR_IRQS, shape->nr_irqs);
-	set32(h + H_RAM_IPA, shape->ram_ipa);
-	set32(h + H_RAM_SIZE, shape->ram_size);
-	set32(h + H_GICD_IPA, shape->gicd_ipa);
-	set32(h + H_GICC_IPA, shape->gicc_ipa);
+	le32_put(h + H_VERSION, SNAP_VERSION);
+	le32_put(h + H_HSIZE, SNAP_HEADER_SIZE);
+	le32_put(h + H_VCPUS, shape->vcpus);
+	le32_put(h + H_NR_IRQS, shape->nr_irqs);
+	le32_put(h + H_RAM_IPA, shape->ram_ipa);
+	le32_put(h + H_RAM_SIZE, shape->ram_size);
+	le32_put(h + H_GICD_IPA, shape->gicd_ipa);
+	le32_put(h + H_GICC_IPA, shape->gicc_ipa);
 	/* total, count and CRC: snap_finish() */
 	w_raw(w, h, sizeof(h));
 }
@@ -256,8 +250,8 @@ void snap_section(struct snap_writer *w, enum snap_type type, uint32_t instance)
 	if (w->section)
 		snap_end_section(w);
 	memset(h, 0, sizeof(h));
-	set32(h + S_TYPE, (uint32_t)type);
-	set32(h + S_INSTANCE, instance);
+	le32_put(h + S_TYPE, (uint32_t)type);
+	le32_put(h + S_INSTANCE, instance);
 	w->section = w->need; /* == len while it fits; never 0 (the header is before it) */
 	w->crc = 0;
 	w_raw(w, h, sizeof(h));
@@ -281,8 +275,8 @@ void snap_put_rec(struct snap_writer *w, uint32_t id, uint32_t value)
 {
 	uint8_t r[8];
 
-	set32(r, id);
-	set32(r + 4, value);
+	le32_put(r, id);
+	le32_put(r + 4, value);
 	snap_put(w, r, sizeof(r));
 }
 
@@ -290,10 +284,10 @@ void snap_put_vgic(struct snap_writer *w, uint32_t group, uint64_t attr, uint32_
 {
 	uint8_t r[16];
 
-	set32(r, group);
-	set32(r + 4, (uint32_t)attr);
-	set32(r + 8, (uint32_t)(attr >> 32));
-	set32(r + 12, value);
+	le32_put(r, group);
+	le32_put(r + 4, (uint32_t)attr);
+	le32_put(r + 8, (uint32_t)(attr >> 32));
+	le32_put(r + 12, value);
 	snap_put(w, r, sizeof(r));
 }
 
@@ -339,7 +333,7 @@ void snap_put_ram(struct snap_writer *w, const void *ram, uint32_t size)
 				present++;
 			}
 		if (bitmap)
-			set32(bitmap + 4 * i, bits);
+			le32_put(bitmap + 4 * i, bits);
 	}
 	total = meta + (uint64_t)present * SNAP_PAGE_SIZE;
 	if (!bitmap) {
@@ -349,13 +343,13 @@ void snap_put_ram(struct snap_writer *w, const void *ram, uint32_t size)
 	if (!w_room(w, total))
 		return;
 	/* Pass 2: the fixed part's CRC, then each present page copied and CRC'd. */
-	set32(head, SNAP_PAGE_SIZE);
-	set32(head + 4, pages);
+	le32_put(head, SNAP_PAGE_SIZE);
+	le32_put(head + 4, pages);
 	memcpy(w->buf + w->len, head, 8);
 	c = crc_run(~w->crc, w->buf + w->len, (size_t)meta);
 	w->len += (size_t)meta;
 	for (uint32_t i = 0; i < words; i++) {
-		uint32_t bits = get32(bitmap + 4 * i);
+		uint32_t bits = le32_get(bitmap + 4 * i);
 
 		for (uint32_t b = 0; bits; b++, bits >>= 1) {
 			uint8_t *dst = w->buf + w->len;
@@ -388,13 +382,13 @@ void snap_end_section(struct snap_writer *w)
 
 		/* (A payload over 4 GiB cannot be described; snap_finish() refuses it.) */
 		if (plen <= UINT32_MAX) {
-			set32(h + S_LENGTH, (uint32_t)plen);
-			set32(h + S_CRC, crc_combine(snap_crc32(0, h, 12), w->crc, plen));
+			le32_put(h + S_LENGTH, (uint32_t)plen);
+			le32_put(h + S_CRC, crc_combine(snap_crc32(0, h, 12), w->crc, plen));
 		}
 	}
 	if (!w_full(w) && plen <= UINT32_MAX) {
 		uint8_t c[4];
-		set32(c, get32(w->buf + w->section + S_CRC));
+		le32_put(c, le32_get(w->buf + w->section + S_CRC));
 		w->content = snap_crc32(w->content, c, 4);
 	}
 	w_raw(w, zeros, pad);
@@ -418,10 +412,10 @@ long snap_finish(struct snap_writer *w)
 	/* The format counts in u32, and the size is returned as a long. */
 	if (w_full(w) || !size_ok(w->len))
 		return -E2BIG;
-	set32(w->buf + H_TOTAL, (uint32_t)w->len);
-	set32(w->buf + H_COUNT, w->sections);
-	set32(w->buf + H_CONTENT, w->content);
-	set32(w->buf + H_CRC, snap_crc32(0, w->buf, H_CRC));
+	le32_put(w->buf + H_TOTAL, (uint32_t)w->len);
+	le32_put(w->buf + H_COUNT, w->sections);
+	le32_put(w->buf + H_CONTENT, w->content);
+	le32_put(w->buf + H_CRC, snap_crc32(0, w->buf, H_CRC));
 	return (long)w->len;
 }
 
@@ -471,8 +465,8 @@ static int ram_check(const uint8_t *p, uint32_t length, uint32_t want_pages, cha
 			     length);
 		return -EINVAL;
 	}
-	psize = get32(p);
-	pages = get32(p + 4);
+	psize = le32_get(p);
+	pages = le32_get(p + 4);
 	if (psize != SNAP_PAGE_SIZE) {
 		fmt_snprintf(why, why_len, "page size %u, expected %u", psize, SNAP_PAGE_SIZE);
 		return -EINVAL;
@@ -488,8 +482,8 @@ static int ram_check(const uint8_t *p, uint32_t length, uint32_t want_pages, cha
 		return -EINVAL;
 	}
 	for (uint32_t i = 0; i < words; i++)
-		present += popcount32(get32(p + 8 + 4 * i));
-	if (pages % 32 && get32(p + 8 + 4 * (words - 1)) >> (pages % 32)) {
+		present += popcount32(le32_get(p + 8 + 4 * i));
+	if (pages % 32 && le32_get(p + 8 + 4 * (words - 1)) >> (pages % 32)) {
 		fmt_snprintf(why, why_len, "bitmap has bits set past page %u", pages - 1);
 		return -EINVAL;
 	}
@@ -537,29 +531,29 @@ int snap_parse(const void *buf, size_t len, const struct snap_shape *expect,
 	if (len < SNAP_HEADER_SIZE)
 		REFUSE(-E2BIG, "truncated: %llu bytes given, the header alone is %u",
 		       (unsigned long long)len, SNAP_HEADER_SIZE);
-	version = get32(b + H_VERSION);
+	version = le32_get(b + H_VERSION);
 	if (version != SNAP_VERSION)
 		REFUSE(-EPROTO, "version %u, this hypervisor reads version %u", version, SNAP_VERSION);
 	crc = snap_crc32(0, b, H_CRC);
-	if (get32(b + H_CRC) != crc)
-		REFUSE(-EINVAL, "header: CRC mismatch (stored %08x, computed %08x)", get32(b + H_CRC),
+	if (le32_get(b + H_CRC) != crc)
+		REFUSE(-EINVAL, "header: CRC mismatch (stored %08x, computed %08x)", le32_get(b + H_CRC),
 		       crc);
-	hsize = get32(b + H_HSIZE);
+	hsize = le32_get(b + H_HSIZE);
 	if (hsize != SNAP_HEADER_SIZE)
 		REFUSE(-EINVAL, "header: header size %u, expected %u", hsize, SNAP_HEADER_SIZE);
 	for (unsigned i = H_RESERVED; i < H_CRC; i++)
 		if (b[i])
 			REFUSE(-EINVAL, "header: reserved byte %u is not zero", i);
-	total = get32(b + H_TOTAL);
-	count = get32(b + H_COUNT);
-	sh->vcpus = get32(b + H_VCPUS);
-	sh->nr_irqs = get32(b + H_NR_IRQS);
-	sh->ram_ipa = get32(b + H_RAM_IPA);
-	sh->ram_size = get32(b + H_RAM_SIZE);
-	sh->gicd_ipa = get32(b + H_GICD_IPA);
-	sh->gicc_ipa = get32(b + H_GICC_IPA);
+	total = le32_get(b + H_TOTAL);
+	count = le32_get(b + H_COUNT);
+	sh->vcpus = le32_get(b + H_VCPUS);
+	sh->nr_irqs = le32_get(b + H_NR_IRQS);
+	sh->ram_ipa = le32_get(b + H_RAM_IPA);
+	sh->ram_size = le32_get(b + H_RAM_SIZE);
+	sh->gicd_ipa = le32_get(b + H_GICD_IPA);
+	sh->gicc_ipa = le32_get(b + H_GICC_IPA);
 	idx->total = total;
-	idx->crc = get32(b + H_CONTENT);
+	idx->crc = le32_get(b + H_CONTENT);
 	if (total < SNAP_HEADER_SIZE + SNAP_SECTION_HEADER_SIZE || total % 8)
 		REFUSE(-EINVAL, "header: total size %u is not a multiple of 8 of at least %u", total,
 		       SNAP_HEADER_SIZE + SNAP_SECTION_HEADER_SIZE);
@@ -592,9 +586,9 @@ int snap_parse(const void *buf, size_t len, const struct snap_shape *expect,
 		if (total - off < SNAP_SECTION_HEADER_SIZE)
 			REFUSE(-EINVAL, "section %u at offset %u: its header runs past the total size %u",
 			       n + 1, off, total);
-		type = get32(h + S_TYPE);
-		inst = get32(h + S_INSTANCE);
-		length = get32(h + S_LENGTH);
+		type = le32_get(h + S_TYPE);
+		inst = le32_get(h + S_INSTANCE);
+		length = le32_get(h + S_LENGTH);
 		section_name(name, sizeof(name), n + 1, type, inst);
 		pad = -length & 7;
 		if (length > total - off - SNAP_SECTION_HEADER_SIZE ||
@@ -603,7 +597,7 @@ int snap_parse(const void *buf, size_t len, const struct snap_shape *expect,
 			       "section %s at offset %u: its %u bytes run past the total size %u", name,
 			       off, length, total);
 		crc = snap_crc32(snap_crc32(0, h, 12), h + SNAP_SECTION_HEADER_SIZE, length);
-		scrc = get32(h + S_CRC);
+		scrc = le32_get(h + S_CRC);
 		if (scrc != crc)
 			REFUSE(-EINVAL, "section %s: CRC mismatch (stored %08x, computed %08x)", name,
 			       scrc, crc);
@@ -728,8 +722,8 @@ int snap_rec(const struct snap_section_ref *s, unsigned n, uint32_t *id, uint32_
 	if (n >= s->length / 8)
 		return -ENOENT;
 	r = s->payload + (size_t)n * 8;
-	*id = get32(r);
-	*value = get32(r + 4);
+	*id = le32_get(r);
+	*value = le32_get(r + 4);
 	return 0;
 }
 
@@ -743,9 +737,9 @@ int snap_vgic_rec(const struct snap_section_ref *s, unsigned n, uint32_t *group,
 	if (n >= s->length / 16)
 		return -ENOENT;
 	r = s->payload + (size_t)n * 16;
-	*group = get32(r);
-	*attr = (uint64_t)get32(r + 8) << 32 | get32(r + 4);
-	*value = get32(r + 12);
+	*group = le32_get(r);
+	*attr = (uint64_t)le32_get(r + 8) << 32 | le32_get(r + 4);
+	*value = le32_get(r + 12);
 	return 0;
 }
 
@@ -761,7 +755,7 @@ int snap_get_ram(const struct snap_section_ref *s, void *ram, uint32_t size)
 	words = pages / 32 + (pages % 32 != 0);
 	src = s->payload + 8 + 4 * (size_t)words;
 	for (uint32_t i = 0; i < pages; i++, dst += SNAP_PAGE_SIZE) {
-		if (get32(s->payload + 8 + 4 * (i / 32)) >> (i % 32) & 1) {
+		if (le32_get(s->payload + 8 + 4 * (i / 32)) >> (i % 32) & 1) {
 			memcpy(dst, src, SNAP_PAGE_SIZE);
 			src += SNAP_PAGE_SIZE;
 		} else {

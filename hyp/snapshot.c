@@ -249,10 +249,5 @@ int snap_restore(struct vm *vm, char *why, size_t why_len)
 
 uint32_t snap_crc(const struct vm *vm)
 {
-	const uint8_t *h = vm->snap_buf;
-
-	/* The header's content CRC (docs/snapshot-format.md): the snapshot's identity. */
-	return vm->snap_len ? (uint32_t)h[48] | (uint32_t)h[49] << 8 | (uint32_t)h[50] << 16 |
-				      (uint32_t)h[51] << 24
-			    : 0;
+	return vm->snap_len ? snap_content_crc(vm->snap_buf) : 0;
 }

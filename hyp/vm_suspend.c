@@ -7,15 +7,13 @@
 #include <string.h>
 
 #include "arm/sysreg.h"
-#include "drivers/pl011.h"
-#include "drivers/vexpress_sysreg.h"
 #include "gic/gic.h"
 #include "gic/vgic_hw.h"
 #include "hyp/irq.h"
 #include "hyp/log.h"
+#include "hyp/monitor.h"
 #include "hyp/snapshot.h"
 #include "hyp/vm.h"
-#include "platform.h"
 
 static bool wake_due(struct vcpu *v)
 {
@@ -51,15 +49,11 @@ int vm_system_suspend(struct vcpu *v, uint32_t entry, uint32_t context)
 	v->ctx.irq.cntv_ctl = ctx.irq.cntv_ctl;
 	v->ctx.irq.cntv_cval = ctx.irq.cntv_cval;
 	v->ptimer = ptimer;
-	size = snap_take(vm, why, sizeof(why));
+	size = snap_save(vm, why, sizeof(why));
 	if (size >= 0 && snap_disk_present()) {
-		if (!snap_disk_write(vm, why, sizeof(why))) {
-			log_info("vcpu%u: PSCI SYSTEM_SUSPEND: %ld bytes on the snapshot disk; powering off (--resume wakes it)\n",
-				 v->id, size);
-			pl011_flush(UART1_PA);
-			vexpress_power_off();
-		}
-		size = -1;
+		log_info("vcpu%u: PSCI SYSTEM_SUSPEND: %ld bytes on the snapshot disk; powering off (--resume wakes it)\n",
+			 v->id, size);
+		monitor_power_off(); /* the log line reaches whoever reads it */
 	}
 	if (size < 0) {
 		log_warn("vcpu%u: PSCI SYSTEM_SUSPEND refused: %s\n", v->id, why);

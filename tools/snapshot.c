@@ -78,6 +78,7 @@ struct disk_view {
 	struct snap_slot slot[SNAP_DISK_SLOTS];
 	int valid[SNAP_DISK_SLOTS], whole[SNAP_DISK_SLOTS];
 	char slot_why[SNAP_DISK_SLOTS][160];
+	struct snap_index idx[SNAP_DISK_SLOTS]; /* of each whole slot's snapshot */
 	int current; /* the newest whole slot, or -1 */
 };
 
@@ -88,8 +89,6 @@ static const uint8_t *slot_data(const uint8_t *disk, const struct disk_view *v, 
 
 static void view_disk(const uint8_t *disk, size_t len, struct disk_view *v)
 {
-	static struct snap_index idx;
-
 	memset(v, 0, sizeof(*v));
 	v->current = -1;
 	if (snap_disk_decode(disk, len, &v->d, why, sizeof(why)))
@@ -99,12 +98,12 @@ static void view_disk(const uint8_t *disk, size_t len, struct disk_view *v)
 						 sizeof(v->slot_why[i]));
 		if (!v->valid[i])
 			continue;
-		v->whole[i] = !snap_parse(slot_data(disk, v, i), v->slot[i].length, &v->d.shape, &idx,
+		v->whole[i] = !snap_parse(slot_data(disk, v, i), v->slot[i].length, &v->d.shape, &v->idx[i],
 					  v->slot_why[i], sizeof(v->slot_why[i]));
-		if (v->whole[i] && idx.crc != v->slot[i].snap_crc) {
+		if (v->whole[i] && v->idx[i].crc != v->slot[i].snap_crc) {
 			snprintf(v->slot_why[i], sizeof(v->slot_why[i]),
 				 "not the snapshot its slot header names (content CRC %08x, header says %08x)",
-				 idx.crc, v->slot[i].snap_crc);
+				 v->idx[i].crc, v->slot[i].snap_crc);
 			v->whole[i] = 0;
 		}
 		if (v->whole[i] && (v->current < 0 || v->slot[i].generation > v->slot[v->current].generation))
@@ -113,29 +112,25 @@ static void view_disk(const uint8_t *disk, size_t len, struct disk_view *v)
 }
 
 /* The snapshot a command works on: a disk's current one, or a file's. */
-static const uint8_t *pick(const char *path, uint32_t *len, struct snap_shape *shape)
+static const uint8_t *pick(const char *path, uint32_t *len, const struct snap_index **idx)
 {
 	static struct disk_view v;
+	static struct snap_index file_idx;
 	size_t n;
 	uint8_t *b = read_file(path, &n);
 
 	if (!is_disk(b, n)) {
+		if (snap_parse(b, n, NULL, &file_idx, why, sizeof(why)))
+			die(1, why);
 		*len = (uint32_t)n;
-		if (n >= 48) {
-			memcpy(&shape->vcpus, b + 24, 4); /* little-endian hosts only, like the codec's users */
-			memcpy(&shape->nr_irqs, b + 28, 4);
-			memcpy(&shape->ram_ipa, b + 32, 4);
-			memcpy(&shape->ram_size, b + 36, 4);
-			memcpy(&shape->gicd_ipa, b + 40, 4);
-			memcpy(&shape->gicc_ipa, b + 44, 4);
-		}
+		*idx = &file_idx;
 		return b;
 	}
 	view_disk(b, n, &v);
 	if (v.current < 0)
 		die(1, "no whole snapshot on the disk");
-	*shape = v.d.shape;
 	*len = v.slot[v.current].length;
+	*idx = &v.idx[v.current];
 	return slot_data(b, &v, (unsigned)v.current);
 }
 
@@ -178,26 +173,22 @@ static int verify_content(const struct snap_index *idx)
 
 static int cmd_verify(const char *path)
 {
-	static struct snap_index idx;
-	struct snap_shape shape = { 0 };
+	const struct snap_index *idx;
 	uint32_t len;
-	const uint8_t *s;
 	size_t n;
 	uint8_t *b = read_file(path, &n);
 
 	if (is_disk(b, n)) {
-		struct disk_view v;
+		static struct disk_view v;
 		int bad = 0;
 
 		view_disk(b, n, &v);
 		for (unsigned i = 0; i < SNAP_DISK_SLOTS; i++) {
 			if (!v.valid[i] || !v.whole[i]) {
 				printf("slot %u: %s\n", i, v.valid[i] || v.slot_why[i][0] ? v.slot_why[i] : "empty");
-				bad |= v.valid[i] && (int)i == v.current;
 				continue;
 			}
-			snap_parse(slot_data(b, &v, i), v.slot[i].length, &v.d.shape, &idx, why, sizeof(why));
-			if (verify_content(&idx)) {
+			if (verify_content(&v.idx[i])) {
 				printf("slot %u: generation %llu: %s\n", i, (unsigned long long)v.slot[i].generation, why);
 				bad = 1;
 			} else {
@@ -209,10 +200,10 @@ static int cmd_verify(const char *path)
 			die(1, "no whole snapshot on the disk");
 		return bad;
 	}
-	s = pick(path, &len, &shape);
-	if (snap_parse(s, len, NULL, &idx, why, sizeof(why)) || verify_content(&idx))
+	pick(path, &len, &idx);
+	if (verify_content(idx))
 		die(1, why);
-	printf("whole: %u bytes, %u sections, crc %08x\n", idx.total, idx.count, idx.crc);
+	printf("whole: %u bytes, %u sections, crc %08x\n", idx->total, idx->count, idx->crc);
 	return 0;
 }
 
@@ -272,24 +263,21 @@ static uint32_t rec_of(const struct snap_section_ref *s, uint32_t want)
 
 static int cmd_show(const char *path)
 {
-	static struct snap_index idx;
-	struct snap_shape shape = { 0 };
+	const struct snap_index *idx;
 	uint32_t len, group, val;
 	uint64_t attr;
-	const uint8_t *s = pick(path, &len, &shape);
 
-	if (snap_parse(s, len, NULL, &idx, why, sizeof(why)))
-		die(1, why);
-	printf("snapshot: %u bytes, crc %08x; %u vCPUs, %u MiB of RAM, %u interrupt lines\n", idx.total,
-	       idx.crc, idx.shape.vcpus, idx.shape.ram_size >> 20, idx.shape.nr_irqs);
-	for (unsigned i = 0; i < idx.count; i++)
-		printf("  section %-2u %-7s %u: %u bytes\n", i + 1, type_name[idx.s[i].type <= SNAP_TYPE_MAX ? idx.s[i].type : 0],
-		       idx.s[i].instance, idx.s[i].length);
+	pick(path, &len, &idx);
+	printf("snapshot: %u bytes, crc %08x; %u vCPUs, %u MiB of RAM, %u interrupt lines\n", idx->total,
+	       idx->crc, idx->shape.vcpus, idx->shape.ram_size >> 20, idx->shape.nr_irqs);
+	for (unsigned i = 0; i < idx->count; i++)
+		printf("  section %-2u %-7s %u: %u bytes\n", i + 1, type_name[idx->s[i].type <= SNAP_TYPE_MAX ? idx->s[i].type : 0],
+		       idx->s[i].instance, idx->s[i].length);
 	printf("virtual counter when it stopped: %#llx\n",
-	       (unsigned long long)rec_of(snap_find(&idx, SNAP_VM, 0), SNAP_VM_VCOUNT) |
-		       (unsigned long long)rec_of(snap_find(&idx, SNAP_VM, 0), SNAP_VM_VCOUNT + 1) << 32);
-	for (unsigned i = 0; i < idx.shape.vcpus; i++) {
-		const struct snap_section_ref *v = snap_find(&idx, SNAP_VCPU, i);
+	       (unsigned long long)rec_of(snap_find(idx, SNAP_VM, 0), SNAP_VM_VCOUNT) |
+		       (unsigned long long)rec_of(snap_find(idx, SNAP_VM, 0), SNAP_VM_VCOUNT + 1) << 32);
+	for (unsigned i = 0; i < idx->shape.vcpus; i++) {
+		const struct snap_section_ref *v = snap_find(idx, SNAP_VCPU, i);
 		uint32_t cpsr = rec_of(v, SNAP_CPSR);
 
 		printf("vCPU %u: %s, PC %08x, CPSR %08x (%s), SCTLR %08x; CNTV_CTL %x CVAL %08x%08x; "
@@ -300,7 +288,7 @@ static int cmd_show(const char *path)
 		       rec_of(v, SNAP_PTIMER_CVAL));
 	}
 	printf("VGIC (device-API attributes: group, vCPU, offset = value):\n");
-	for (unsigned n = 0; !snap_vgic_rec(snap_find(&idx, SNAP_VGIC, 0), n, &group, &attr, &val); n++)
+	for (unsigned n = 0; !snap_vgic_rec(snap_find(idx, SNAP_VGIC, 0), n, &group, &attr, &val); n++)
 		if (val || group == VGIC_GRP_CPU_REGS)
 			printf("  %u %u %#05x = %08x\n", group, (unsigned)(attr >> VGIC_ATTR_VCPU_SHIFT),
 			       (unsigned)(attr & VGIC_ATTR_OFFSET_MASK), val);
@@ -320,9 +308,9 @@ static void write_file(const char *path, const void *data, size_t len)
 
 static int cmd_extract(const char *path, const char *out)
 {
-	struct snap_shape shape;
+	const struct snap_index *idx;
 	uint32_t len;
-	const uint8_t *s = pick(path, &len, &shape);
+	const uint8_t *s = pick(path, &len, &idx);
 
 	write_file(out, s, len);
 	printf("%s: %u bytes\n", out, len);
@@ -330,7 +318,8 @@ static int cmd_extract(const char *path, const char *out)
 }
 
 /* A disk for `shape`: a new, sparse file with its header, or an existing one checked. */
-static void make_disk(const char *path, const struct snap_shape *shape, const uint8_t *snap, uint32_t len)
+static void make_disk(const char *path, const struct snap_shape *shape, const uint8_t *snap, uint32_t len,
+		      uint32_t snap_crc)
 {
 	static uint8_t block[SNAP_DISK_BLOCK];
 	struct snap_disk d;
@@ -345,8 +334,8 @@ static void make_disk(const char *path, const struct snap_shape *shape, const ui
 	snap_disk_encode(&d, block);
 	fwrite(block, 1, sizeof(block), f);
 	if (snap) {
-		struct snap_slot slot = { 1, len, 0, (uint64_t)time(NULL) };
-		memcpy(&slot.snap_crc, snap + 48, 4); /* the content CRC: its identity */
+		struct snap_slot slot = { 1, len, snap_crc, (uint64_t)time(NULL) };
+
 		snap_slot_encode(&slot, block);
 		fseek(f, (long)d.slot_offset[0], SEEK_SET);
 		fwrite(block, 1, sizeof(block), f);
@@ -388,7 +377,7 @@ static int cmd_create(const char *path, int argc, char **argv)
 	if (given != 7)
 		die(2, "create needs --vcpus, --mem and --irqs");
 	if (!f) {
-		make_disk(path, &shape, NULL, 0);
+		make_disk(path, &shape, NULL, 0, 0);
 		snap_disk_layout(&d, &shape);
 		printf("%s: a new snapshot disk of %llu bytes\n", path, (unsigned long long)snap_disk_size(&d));
 		return 0;
@@ -403,7 +392,7 @@ static int cmd_create(const char *path, int argc, char **argv)
 			die(1, why);
 		}
 		view_disk(b, n, &v);
-		if (memcmp(&v.d.shape, &shape, sizeof(shape))) {
+		if (!snap_shape_equal(&v.d.shape, &shape)) {
 			snprintf(why, sizeof(why), "'%s' is for another VM shape: %u vCPUs, %u MiB, %u lines (asked: %u, %u MiB, %u)",
 				 path, v.d.shape.vcpus, v.d.shape.ram_size >> 20, v.d.shape.nr_irqs, shape.vcpus,
 				 shape.ram_size >> 20, shape.nr_irqs);
@@ -416,11 +405,13 @@ static int cmd_create(const char *path, int argc, char **argv)
 static int cmd_check(const char *path, int argc, char **argv)
 {
 	struct snap_shape want = { 0 }, shape;
+	const struct snap_index *idx;
 	uint32_t len;
 	int given;
 
 	shape_from_args(argc, argv, &want, &given);
-	pick(path, &len, &shape);
+	pick(path, &len, &idx);
+	shape = idx->shape;
 	if (((given & 1) && want.vcpus != shape.vcpus) || ((given & 2) && want.ram_size != shape.ram_size) ||
 	    ((given & 4) && want.nr_irqs != shape.nr_irqs)) {
 		char asked[100] = "";
@@ -454,7 +445,7 @@ static int cmd_import(const char *file, const char *disk)
 		snprintf(why, sizeof(why), "'%s' exists: not overwriting it", disk);
 		die(1, why);
 	}
-	make_disk(disk, &idx.shape, b, idx.total);
+	make_disk(disk, &idx.shape, b, idx.total, idx.crc);
 	return 0;
 }
 

@@ -39,6 +39,10 @@ struct snap_shape {
 };
 
 uint32_t snap_crc32(uint32_t crc, const void *data, size_t len); /* start with crc = 0 */
+/* Whether two shapes are the same VM's. */
+int snap_shape_equal(const struct snap_shape *a, const struct snap_shape *b);
+/* The content CRC in a snapshot's header (its identity), read as it is: snap_parse checks it. */
+uint32_t snap_content_crc(const void *snap);
 
 /* ---- Writing ---- */
 struct snap_writer {

@@ -22,6 +22,9 @@ int snap_disk_attach(const struct snap_shape *shape, uint32_t boot_time);
 int snap_disk_present(void);
 /* The VM's last in-memory snapshot to the slot that is not current, crash-safe. */
 int snap_disk_write(struct vm *vm, char *why, size_t why_len);
+/* A snapshot of the paused VM (snap_take), and on the disk too when there is one: its
+ * size, or an error with why (the in-memory one may then be taken but not on the disk). */
+long snap_save(struct vm *vm, char *why, size_t why_len);
 /* The newest whole snapshot on the disk into the VM's snapshot memory (the other slot if
  * the newest is damaged, said in the log). 0, or why not. */
 int snap_disk_load(struct vm *vm, char *why, size_t why_len);
