@@ -76,18 +76,27 @@ done
 
 echo "== Linux guest (Debian armhf kernel + busybox initramfs, under the hypervisor)"
 LINUX_TIMEOUT=${LINUX_TIMEOUT:-300}
+# One Linux run: $1 the name its checks are counted under (NAME/...; log NAME.log), then
+# the runner and its options. Sets rc; says why and returns 1 if Linux did not finish.
+linux_run() {
+	local name=$1
+	shift
+	log="$logs/$name.log"
+	"$@" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --timeout "$LINUX_TIMEOUT" \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: $name/#")
+	if ! grep -q "^DONE linux" <(tr -d '\r' <"$log"); then
+		fail "$name: did not finish (exit $rc); last lines of $log:"
+		tail -8 "$log" | sed 's/^/    /'
+		return 1
+	fi
+}
 if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 	for n in 2 1; do
-		log="$logs/linux-${n}vcpu.log"
-		"$here/run-guest" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
-			--append "console=ttyAMA0 hyptest hypcpus=$n" --vcpus "$n" --mem 256M \
-			--timeout "$LINUX_TIMEOUT" </dev/null >"$log" 2>&1
-		rc=$?
-		tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: linux-${n}vcpu/#")
-		if ! grep -q "^DONE linux" <(tr -d '\r' <"$log"); then
-			fail "linux-${n}vcpu: did not finish (exit $rc); last lines of $log:"
-			tail -8 "$log" | sed 's/^/    /'
-		elif [ $rc -eq 0 ]; then
+		linux_run "linux-${n}vcpu" "$here/run-guest" --append "console=ttyAMA0 hyptest hypcpus=$n" \
+			--vcpus "$n" --mem 256M || continue
+		if [ $rc -eq 0 ]; then
 			pass "linux-${n}vcpu/powers-off-through-psci-qemu-exits-0"
 		else
 			fail "linux-${n}vcpu/powers-off-through-psci-qemu-exits-0: QEMU exited $rc"
@@ -95,16 +104,8 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 	done
 	# Snapshots of a running Linux (guest/linux/snaptest.sh drives the monitor): suspend and
 	# resume, then a restore to the earlier snapshot.
-	log="$logs/linux-snapshot.log"
-	"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
-		--append "console=ttyAMA0 hypsnap" --vcpus 2 --mem 256M --timeout "$LINUX_TIMEOUT" \
-		</dev/null >"$log" 2>&1
-	rc=$?
-	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: linux-snapshot/#")
-	if ! grep -q "^DONE linux" <(tr -d '\r' <"$log"); then
-		fail "linux-snapshot: did not finish (exit $rc); last lines of $log:"
-		tail -8 "$log" | sed 's/^/    /'
-	else
+	if linux_run linux-snapshot "$here/run-guest-driven" --append "console=ttyAMA0 hypsnap" \
+		--vcpus 2 --mem 256M; then
 		# The console echoes what is typed after a resume (the tty's echo of the reply).
 		if tr -d '\r' <"$log" | grep -qx "resume ok"; then
 			pass "linux-snapshot/console-echoes-input-after-resume"
@@ -125,28 +126,21 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 	# (PSCI SYSTEM_SUSPEND) woken by a key on its console; and the same landing on the disk.
 	for mode in hypdisk:linux-disk hypmem:linux-suspend hypmemdisk:linux-suspend-disk; do
 		name=${mode#*:}
-		log="$logs/$name.log"
 		disk=()
 		[ "$mode" = hypmem:linux-suspend ] || disk=(--snapshot-disk "$logs/$name.img")
 		rm -f "$logs/$name.img"
-		"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
-			--append "console=ttyAMA0 ${mode%%:*}" --vcpus 2 --mem 256M --timeout "$LINUX_TIMEOUT" \
-			"${disk[@]}" </dev/null >"$log" 2>&1
-		rc=$?
+		linux_run "$name" "$here/run-guest-driven" --append "console=ttyAMA0 ${mode%%:*}" \
+			--vcpus 2 --mem 256M "${disk[@]}"
+		finished=$?
 		rm -f "$logs/$name.img"
-		tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: $name/#")
-		if ! grep -q "^DONE linux" <(tr -d '\r' <"$log"); then
-			fail "$name: did not finish (exit $rc); last lines of $log:"
-			tail -8 "$log" | sed 's/^/    /'
-		else
-			[ $rc -eq 0 ] && pass "$name/powers-off-cleanly" || fail "$name/powers-off-cleanly: exit $rc"
-			# The console of the new QEMU echoes what is typed there (the tty's echo).
-			if [ "$name" != linux-suspend ]; then
-				if tr -d '\r' <"$log" | grep -qx "resume-from-disk ok"; then
-					pass "$name/console-echoes-input-in-the-new-qemu"
-				else
-					fail "$name/console-echoes-input-in-the-new-qemu: no echo of 'resume-from-disk ok' in $log"
-				fi
+		[ $finished -eq 0 ] || continue
+		[ $rc -eq 0 ] && pass "$name/powers-off-cleanly" || fail "$name/powers-off-cleanly: exit $rc"
+		# The console of the new QEMU echoes what is typed there (the tty's echo).
+		if [ "$name" != linux-suspend ]; then
+			if tr -d '\r' <"$log" | grep -qx "resume-from-disk ok"; then
+				pass "$name/console-echoes-input-in-the-new-qemu"
+			else
+				fail "$name/console-echoes-input-in-the-new-qemu: no echo of 'resume-from-disk ok' in $log"
 			fi
 		fi
 	done

@@ -27,6 +27,7 @@
 
 #include "hyp/snap_disk.h"
 #include "hyp/snap_format.h"
+#include "snap_ref.h"
 
 #define PAGE SNAP_PAGE_SIZE
 #define MAX_RESTORE (16u << 20) /* larger RAM: only the wrong-size refusal is checked */
@@ -38,19 +39,6 @@
 			abort();                                                         \
 		}                                                                        \
 	} while (0)
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 /* Recompute the section CRCs as far as the lengths stay inside len, then the header's. */
 static void fix_crcs(uint8_t *b, size_t len)

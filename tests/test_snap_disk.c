@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hyp/snap_disk.h"
+#include "snap_ref.h"
 
 #define MIB (1ull << 20)
 
@@ -18,32 +19,6 @@ static const struct snap_shape shape_256 = {
 	.vcpus = 2, .nr_irqs = 160, .ram_ipa = 0x80000000u, .ram_size = 256u << 20,
 	.gicd_ipa = 0x2c001000u, .gicc_ipa = 0x2c002000u,
 };
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* The CRC the document names: CRC-32 (IEEE, reflected), computed bit by bit here. */
-static uint32_t ref_crc(const uint8_t *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-
-	while (n--) {
-		c ^= *p++;
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
-	}
-	return ~c;
-}
 
 static void test_layout_of_a_shape(void)
 {

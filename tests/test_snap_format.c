@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hyp/snap_format.h"
+#include "snap_ref.h"
 
 #define PAGE 4096u
 #define FULL_PAGES 64
@@ -26,39 +27,6 @@
 			return;                                                              \
 		}                                                                            \
 	} while (0)
-
-/* ---- Independent helpers: a bitwise CRC32 and little-endian fields ---- */
-
-static uint32_t ref_crc_update(uint32_t crc, const void *data, size_t n)
-{
-	const uint8_t *p = data;
-	uint32_t c = ~crc;
-
-	while (n--) {
-		c ^= *p++;
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
-	}
-	return ~c;
-}
-
-static uint32_t ref_crc(const void *data, size_t n)
-{
-	return ref_crc_update(0, data, n);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 static size_t align8(size_t n)
 {

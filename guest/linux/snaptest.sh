@@ -29,6 +29,19 @@ all_grew() { # before after: every number grew
 	for x in $a; do [ "$1" -gt "$x" ] || return 1; shift; done
 }
 make_ipis() { for c in $(seq 0 $((cpus - 1))); do taskset -c "$c" true; done; }
+# The VM stopped and went on: $1 names the round, $2 what the host does, $3 its answer.
+# The workload goes on from where it was, nothing lost or repeated, every CPU ticking.
+stop_and_go_on() {
+	counts=$(snapshot_of_counts)
+	irqs=$(irq_counts)
+	host "$2"
+	check "$1-answered" [ "$reply" = "$3" ]
+	sleep 1
+	make_ipis
+	check "workload-goes-on-after-$1" all_moved_past "$counts"
+	check "no-line-lost-or-repeated-after-$1" all_consecutive
+	check "ticks-and-ipis-on-every-cpu-after-$1" all_grew "$irqs" "$(irq_counts)"
+}
 
 for c in $(seq 0 $((cpus - 1))); do
 	taskset -c "$c" sh -c "i=0; while :; do i=\$((i + 1)); echo \$i >> /tmp/count.$c; usleep 20000; done" &
@@ -39,15 +52,7 @@ case " $(cat /proc/cmdline) " in
 *" hypdisk "*)
 	# Suspended to the snapshot disk, QEMU off, resumed by a new QEMU: twice.
 	for round in 1 2; do
-		counts=$(snapshot_of_counts)
-		irqs=$(irq_counts)
-		host "monitor suspend; resume-from-disk"
-		check "disk-resume-$round-answered" [ "$reply" = "resume-from-disk ok" ]
-		sleep 1
-		make_ipis
-		check "workload-goes-on-after-disk-resume-$round" all_moved_past "$counts"
-		check "no-line-lost-or-repeated-after-disk-resume-$round" all_consecutive
-		check "ticks-and-ipis-on-every-cpu-after-disk-resume-$round" all_grew "$irqs" "$(irq_counts)"
+		stop_and_go_on "disk-resume-$round" "monitor suspend; resume-from-disk" "resume-from-disk ok"
 	done
 	echo "DONE linux"
 	poweroff -f
@@ -78,15 +83,7 @@ case " $(cat /proc/cmdline) " in
 	;;
 esac
 # Suspend and resume: a snapshot, the VM stopped a second, then run on from it.
-counts=$(snapshot_of_counts)
-irqs=$(irq_counts)
-host "monitor suspend; sleep 1000; monitor resume"
-check "suspend-resume-answered" [ "$reply" = "resume ok" ]
-sleep 1
-make_ipis
-check "workload-goes-on-after-resume" all_moved_past "$counts"
-check "no-line-lost-or-repeated-after-resume" all_consecutive
-check "ticks-and-ipis-on-every-cpu-after-resume" all_grew "$irqs" "$(irq_counts)"
+stop_and_go_on resume "monitor suspend; sleep 1000; monitor resume" "resume ok"
 
 # A snapshot, more work, then back to that snapshot.
 before=$(snapshot_of_counts)
