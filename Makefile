@@ -60,7 +60,7 @@ HOST_LIB_OBJS := $(patsubst %,$(B)/host/%.o,$(basename $(HOST_LIB_SRCS)))
 Q := $(if $(V),,@)
 .SECONDARY:
 
-.PHONY: all setup run run-demo test bench debug host-tests clean
+.PHONY: all setup run run-demo test bench profile debug host-tests clean
 all: $(B)/hyp.elf $(GUEST_BINS) $(patsubst %,$(B)/host/%,$(HOST_TESTS)) $(B)/snapshot-tool
 
 setup:
@@ -140,6 +140,18 @@ test: setup
 bench: setup
 	@$(MAKE) --no-print-directory all
 	@scripts/bench.sh
+
+# The benchmark guest with few iterations, for scripts/profile.sh's instruction trace.
+PROF_N := 200
+PROF_NLAT := 50
+$(B)/guest/guest/bench/bench-prof.o: guest/bench/bench.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (profile)"
+	$(Q)$(CC) $(TARGET_CFLAGS) -Iguest/lib -DPROFILE -DN=$(PROF_N) -DNLAT=$(PROF_NLAT) -c $< -o $@
+
+profile: setup
+	@$(MAKE) --no-print-directory $(B)/hyp.elf $(B)/guest/bench/bench-prof.bin
+	@PROF_N=$(PROF_N) PROF_NLAT=$(PROF_NLAT) scripts/profile.sh
 
 debug: setup
 	@$(MAKE) --no-print-directory all
