@@ -29,7 +29,7 @@ LIBGCC := $(shell $(CC) -mthumb -march=armv7-a -mfloat-abi=soft -print-libgcc-fi
 TARGET_LDFLAGS := -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
 HYP_SRCS := boot/start.S boot/boot.c boot/mmu.c \
-	hyp/entry.S hyp/vcpu_ctx.S hyp/vcpu_cp15.c hyp/vcpu_regs.c hyp/vcpu.c hyp/trap.c \
+	hyp/entry.S hyp/vcpu_ctx.S hyp/vcpu_cp15.c hyp/vcpu_regs.c hyp/vcpu.c hyp/pcpu_idle.c hyp/trap.c \
 	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/vm_pause.c hyp/vm_suspend.c hyp/hvc.c hyp/psci.c \
 	hyp/testdev.c hyp/page_pool.c hyp/log.c hyp/panic.c hyp/main.c hyp/snap_format.c \
 	hyp/irq.c hyp/vtimer.c hyp/ptimer.c hyp/sysreg_trap.c hyp/monitor.c \
@@ -69,7 +69,7 @@ setup:
 $(B)/hyp/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(TARGET_CFLAGS) -DHYP_BUILD_ID='"$(BUILD_ID)"' -c $< -o $@
+	$(Q)$(CC) $(TARGET_CFLAGS) -flto -DHYP_BUILD_ID='"$(BUILD_ID)"' -c $< -o $@
 $(B)/hyp/%.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
@@ -90,7 +90,7 @@ $(B)/%.ld: linker/%.ld.S scripts/layout.sh
 $(B)/hyp.elf: $(HYP_OBJS) $(B)/hyp.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -T $(B)/hyp.ld $(HYP_OBJS) $(LIBC) $(LIBGCC) -o $@
+	$(Q)$(CC) $(TARGET_CFLAGS) -flto=auto $(TARGET_LDFLAGS) -T $(B)/hyp.ld $(HYP_OBJS) $(LIBC) $(LIBGCC) -o $@
 
 $(B)/guest/%.elf: $(B)/guest/guest/%.o $(GUEST_LIB_OBJS) $(B)/guest.ld
 	@mkdir -p $(dir $@)

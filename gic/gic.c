@@ -27,6 +27,9 @@ void gic_cpu_init(void)
 {
 	/* Banked SGI/PPI state of this CPU: all off until a user asks for one. */
 	mmio_write32(gicd(GICD_ICENABLER), ~0u);
+	/* But the wake-up SGI, at the monitor's priority so an idle CPU's mask lets it in. */
+	mmio_write8(gicd(GICD_IPRIORITYR + SGI_WAKE), 0x40);
+	mmio_write32(gicd(GICD_ISENABLER), 1u << SGI_WAKE);
 	mmio_write32(gicc(GICC_PMR), 0xff);
 	mmio_write32(gicc(GICC_BPR), 0);
 	mmio_write32(gicc(GICC_CTLR), GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);

@@ -7,6 +7,7 @@
 
 /* The interrupts the hypervisor itself uses. */
 #define SGI_KICK 0          /* "re-evaluate your vCPU's interrupts" */
+#define SGI_WAKE 1          /* "stop sleeping: there is work" (hyp/pcpu_idle.c) */
 #define PPI_MAINTENANCE 25  /* GICH maintenance interrupt */
 #define PPI_HYP_TIMER 26    /* CNTHP: drives the guests' emulated physical timers */
 #define PPI_VIRT_TIMER 27   /* CNTV: the guest's own, injected with the LR HW bit */

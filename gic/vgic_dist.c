@@ -506,22 +506,30 @@ static const struct vgic_reg regs[] = {
 	{ GICD_PIDR4, 0x30, 0, W32, FN(read_id, NULL), UA_AS_GUEST },
 };
 
+#define NR_REGS (sizeof(regs) / sizeof(regs[0]))
+_Static_assert(NR_REGS < 255, "reg_at holds an index + 1 in a byte");
+
+/* Which register each word of the distributor belongs to (index + 1, 0: reserved),
+ * built from regs[] on first use: a guest access finds its register with one load. */
+static uint8_t reg_at[GICD_SIZE / 4];
+static bool reg_at_built;
+
+static void build_reg_at(void)
+{
+	for (unsigned i = 0; i < NR_REGS; i++)
+		for (uint32_t w = regs[i].off / 4; w < (regs[i].off + regs[i].size) / 4u; w++)
+			reg_at[w] = (uint8_t)(i + 1);
+	reg_at_built = true;
+}
+
 static const struct vgic_reg *find_reg(uint32_t off)
 {
-	unsigned lo = 0, hi = sizeof(regs) / sizeof(regs[0]);
+	unsigned i;
 
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		const struct vgic_reg *r = &regs[mid];
-
-		if (off < r->off)
-			hi = mid;
-		else if (off >= (uint32_t)r->off + r->size)
-			lo = mid + 1;
-		else
-			return r;
-	}
-	return NULL;
+	if (!reg_at_built) /* the same bytes whoever builds it, so a race is harmless */
+		build_reg_at();
+	i = reg_at[off / 4];
+	return i ? &regs[i - 1] : NULL;
 }
 
 /* The register an access may touch, or NULL (then RAZ/WI, reported). */
@@ -552,7 +560,7 @@ static bool access_ok(const struct vgic_dist *d, unsigned vcpu, uint32_t off, un
 
 static unsigned first_intid(const struct vgic_reg *r, uint32_t rel)
 {
-	return r->bpi ? rel * 8 / r->bpi : 0;
+	return r->bpi ? rel * 8 >> __builtin_ctz(r->bpi) : 0; /* bpi: 1, 2 or 8 */
 }
 
 int vgic_dist_read(struct vgic_dist *d, unsigned vcpu, uint32_t off, unsigned len, uint32_t *val)

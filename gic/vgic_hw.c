@@ -40,6 +40,7 @@ static int gicd_read(void *dev, struct vcpu *v, uint32_t off, unsigned len, uint
 	struct vm *vm = dev;
 	int r;
 
+	vgic_fold(v); /* the guest sees its own LRs' state exactly */
 	vgic_lock(vm);
 	r = vgic_dist_read(&vm->vgic, v->id, off, len, val);
 	vgic_unlock(vm);
@@ -51,6 +52,7 @@ static int gicd_write(void *dev, struct vcpu *v, uint32_t off, unsigned len, uin
 	struct vm *vm = dev;
 	int r;
 
+	vgic_fold(v);
 	vgic_lock(vm);
 	r = vgic_dist_write(&vm->vgic, v->id, off, len, val);
 	vgic_unlock(vm);
@@ -144,12 +146,14 @@ void vgic_cpu_start(struct vcpu *v)
 	gich_write(GICH_APR, v->ctx.irq.apr);
 	gich_write(GICH_HCR, GICH_HCR_EN);
 	v->lrs.used = 0;
+	v->lrs.held = false;
 	v->lrs.hcr = GICH_HCR_EN;
 	v->lrs.dirty = true;
 	/* The hypervisor's own interrupts below the monitor's UART (hyp/monitor.c), so the
 	 * monitor is served even when a vCPU keeps its CPU busy with exits. */
-	for (unsigned id = 0; id < 16; id++) /* SGIs that kick this CPU */
-		gic_set_priority(id, 0x80);
+	for (unsigned id = 0; id < 16; id++) /* SGIs that kick this CPU; SGI_WAKE keeps 0x40 */
+		if (id != SGI_WAKE)
+			gic_set_priority(id, 0x80);
 	gic_set_priority(PPI_MAINTENANCE, 0x80);
 	gic_set_priority(PPI_HYP_TIMER, 0x80);
 	gic_set_priority(PPI_VIRT_TIMER, 0x80);
@@ -161,11 +165,13 @@ void vgic_cpu_start(struct vcpu *v)
 
 void vgic_cpu_stop(struct vcpu *v)
 {
-	/* The LRs were folded back on the last exit; the hardware copies go. */
+	/* What the LRs hold goes back to the model; the hardware copies go. */
+	vgic_fold(v);
 	for (unsigned i = 0; i < nr_lrs; i++)
 		gich_write(GICH_LR0 + 4 * i, 0);
 	gich_write(GICH_HCR, 0);
 	v->lrs.used = 0;
+	v->lrs.held = false;
 	v->lrs.hcr = 0;
 	vgic_lock(v->vm);
 	vgic_dir_trap_update(v, false);
@@ -200,6 +206,7 @@ void vgic_flush(struct vcpu *v)
 	for (unsigned i = 0; i < (used > prev ? used : prev); i++)
 		gich_write(GICH_LR0 + 4 * i, i < used ? v->lrs.lr[i] : 0);
 	v->lrs.used = used;
+	v->lrs.held = used != 0;
 	/* EOICount starts from 0 (vgic_sync consumed it). */
 	hcr = GICH_HCR_EN | bits;
 	gich_write(GICH_HCR, hcr);
@@ -283,46 +290,73 @@ static unsigned eoi_count(struct vcpu *v)
 	return n;
 }
 
-void vgic_sync(struct vcpu *v)
+/* Read the LRs back and fold them into the model. Unless `force`, an exit on which the
+ * guest moved nothing (every LR reads back as the flush wrote it, no EOI counted) folds
+ * nothing: the LRs stay held, the model keeps them as in this vCPU's LRs (as it does
+ * while the guest runs), and no flush is due. Returns whether the guest deactivated the
+ * virtual timer's HW interrupt. */
+static bool fold_lrs(struct vcpu *v, bool force)
 {
 	unsigned used = v->lrs.used, nr_done = 0, nr_eoi = 0, eois;
 	uint16_t done[sizeof(v->lrs.lr) / sizeof(v->lrs.lr[0])]; /* HW INTIDs the guest deactivated */
 	uint16_t eoi_hw[GICH_HCR_EOICOUNT_MASK >> GICH_HCR_EOICOUNT_SHIFT]; /* ... outside the LRs */
+	uint32_t now[sizeof(v->lrs.lr) / sizeof(v->lrs.lr[0])];
+	bool vtimer_deactivated = false, moved = force;
+
+	for (unsigned i = 0; i < used; i++) {
+		now[i] = gich_read(GICH_LR0 + 4 * i);
+		moved |= now[i] != v->lrs.lr[i];
+	}
+	eois = eoi_count(v);
+	if (!moved && !eois)
+		return false;
+	for (unsigned i = 0; i < used; i++) {
+		uint32_t lr = now[i];
+		if ((lr & GICH_LR_HW) && !(lr & GICH_LR_STATE_MASK)) {
+			if (GICH_LR_PHYS_ID(lr) == PPI_VIRT_TIMER)
+				vtimer_deactivated = true;
+			else
+				done[nr_done++] = GICH_LR_PHYS_ID(lr);
+		}
+		v->lrs.lr[i] = lr;
+	}
+	vgic_lock(v->vm);
+	/* Before the LRs are folded: "outside the LRs" is still known. */
+	if (eois)
+		nr_eoi = vgic_fold_eoicount(&v->vm->vgic, v->id, eois, eoi_hw,
+					    sizeof(eoi_hw) / sizeof(eoi_hw[0]));
+	vgic_sync_lrs(&v->vm->vgic, v->id, v->lrs.lr, used);
+	for (unsigned i = 0; i < nr_done; i++)
+		hw_deactivated(v, done[i]);
+	vgic_unlock(v->vm);
+	for (unsigned i = 0; i < nr_eoi; i++)
+		vgic_hw_deactivate_for_guest(v, eoi_hw[i]);
+	if (vtimer_deactivated || nr_done)
+		gic_refresh(); /* a still-asserted line must be seen again (gic.h) */
+	/* The hardware LRs still hold these: the next flush must rewrite them. */
+	v->lrs.held = false;
+	v->lrs.dirty = true;
+	return vtimer_deactivated;
+}
+
+void vgic_sync(struct vcpu *v)
+{
 	bool vtimer_deactivated = false;
 
-	if (used) {
-		for (unsigned i = 0; i < used; i++) {
-			uint32_t lr = gich_read(GICH_LR0 + 4 * i);
-			if ((lr & GICH_LR_HW) && !(lr & GICH_LR_STATE_MASK)) {
-				if (GICH_LR_PHYS_ID(lr) == PPI_VIRT_TIMER)
-					vtimer_deactivated = true;
-				else
-					done[nr_done++] = GICH_LR_PHYS_ID(lr);
-			}
-			v->lrs.lr[i] = lr;
-		}
-		eois = eoi_count(v);
-		vgic_lock(v->vm);
-		/* Before the LRs are folded: "outside the LRs" is still known. */
-		if (eois)
-			nr_eoi = vgic_fold_eoicount(&v->vm->vgic, v->id, eois, eoi_hw,
-						    sizeof(eoi_hw) / sizeof(eoi_hw[0]));
-		vgic_sync_lrs(&v->vm->vgic, v->id, v->lrs.lr, used);
-		for (unsigned i = 0; i < nr_done; i++)
-			hw_deactivated(v, done[i]);
-		vgic_unlock(v->vm);
-		for (unsigned i = 0; i < nr_eoi; i++)
-			vgic_hw_deactivate_for_guest(v, eoi_hw[i]);
-		if (vtimer_deactivated || nr_done)
-			gic_refresh(); /* a still-asserted line must be seen again (gic.h) */
-		/* The hardware LRs still hold these: the next flush must rewrite them. */
-		v->lrs.dirty = true;
-	}
+	if (v->lrs.held) /* the VM's knob: the slow path on every exit, to compare (hvc.c) */
+		vtimer_deactivated = fold_lrs(v, v->vm->fold_every_exit);
 	vtimer_sync(v, vtimer_deactivated);
+}
+
+void vgic_fold(struct vcpu *v)
+{
+	if (v->lrs.held && fold_lrs(v, true))
+		vtimer_sync(v, true);
 }
 
 void vgic_park(struct vcpu *v)
 {
+	vgic_fold(v); /* the model must hold the whole state: a snapshot may read it */
 	if (v->vtimer_phys_active) {
 		v->vtimer_phys_active = false;
 		gic_deactivate(PPI_VIRT_TIMER);
@@ -356,6 +390,7 @@ void vgic_wait_for_interrupt(struct vcpu *v)
 {
 	bool pending;
 
+	vgic_fold(v); /* a pending interrupt the LRs still hold is one the guest can take */
 	vgic_lock(v->vm);
 	pending = vgic_has_deliverable(&v->vm->vgic, v->id);
 	vgic_unlock(v->vm);

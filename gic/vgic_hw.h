@@ -21,8 +21,12 @@ void vgic_cpu_start(struct vcpu *v);
 void vgic_cpu_stop(struct vcpu *v);
 /* Before entry: rebuild the list registers from the model if anything changed. */
 void vgic_flush(struct vcpu *v);
-/* After exit: fold the list registers back into the model. */
+/* After exit: fold the list registers back into the model, unless the guest moved
+ * nothing in them (they are then held, as while the guest runs). */
 void vgic_sync(struct vcpu *v);
+/* Fold the held LRs back now: before the model is read or written for this vCPU's own
+ * sake (its distributor accesses, its WFI, a pause, powering off). */
+void vgic_fold(struct vcpu *v);
 /* Pass the physical SPI `intid` through to the VM (same INTID), taken on CPU `pcpu`. */
 int vgic_passthrough_spi(struct vm *vm, unsigned intid, unsigned pcpu);
 /* A physical interrupt arrived: if it is a passed-through one, inject it and return true. */

@@ -13,7 +13,7 @@
 _Static_assert(sizeof(struct vcpu_stats) == HYP_STAT_COUNT * sizeof(uint32_t),
 	       "HYP_CALL_STAT indexes struct vcpu_stats by enum hyp_stat_item");
 
-static uint32_t info(struct vcpu *v, uint32_t item, int *ok)
+__attribute__((noinline)) static uint32_t info(struct vcpu *v, uint32_t item, int *ok)
 {
 	*ok = 1;
 	switch (item) {
@@ -29,7 +29,8 @@ static uint32_t info(struct vcpu *v, uint32_t item, int *ok)
 
 /* Round-trip the whole vCPU context through memory with the hardware scrubbed in
  * between: proves vcpu_ctx_save/load cover what the guest can observe. */
-static uint32_t ctx_check(struct vcpu *v)
+/* noinline, as the other rare calls: inlined, they made every HVC save ten registers. */
+__attribute__((noinline)) static uint32_t ctx_check(struct vcpu *v)
 {
 	static struct vcpu_ctx first, scrub; /* static: too big for the Hyp stack's taste */
 
@@ -60,7 +61,7 @@ void hvc_dispatch(struct vcpu *v)
 	uint32_t *r = v->gpr, fid = r[0];
 	int ok;
 
-	if (psci_call(v, fid))
+	if (psci_fid(fid) && psci_call(v, fid))
 		return;
 	switch (fid) {
 	case HYP_CALL_VERSION:
@@ -85,6 +86,10 @@ void hvc_dispatch(struct vcpu *v)
 		break;
 	case HYP_CALL_CTX_CHECK:
 		r[0] = ctx_check(v);
+		break;
+	case HYP_CALL_FOLD_EVERY_EXIT:
+		v->vm->fold_every_exit = r[1] != 0;
+		r[0] = SMCCC_SUCCESS;
 		break;
 	default:
 		r[0] = SMCCC_NOT_SUPPORTED;

@@ -31,6 +31,8 @@ void irq_handle_exit(struct vcpu *v)
 	case SGI_KICK:
 		v->lrs.dirty = true;
 		break;
+	case SGI_WAKE: /* sent to a sleeping CPU that was not asleep after all */
+		break;
 	case UART1_INTID:
 		monitor_rx();
 		break;

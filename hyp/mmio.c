@@ -25,10 +25,12 @@ int mmio_register(struct mmio_bus *bus, uint32_t base, uint32_t size, const stru
 	return 0;
 }
 
-const struct mmio_region *mmio_find(const struct mmio_bus *bus, uint32_t ipa)
+const struct mmio_region *mmio_find(struct mmio_bus *bus, uint32_t ipa)
 {
-	unsigned lo = 0, hi = bus->count;
+	unsigned lo = 0, hi = bus->count, h = bus->hint;
 
+	if (h < hi && ipa - bus->r[h].base < bus->r[h].size)
+		return &bus->r[h];
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
 		const struct mmio_region *r = &bus->r[mid];
@@ -36,13 +38,15 @@ const struct mmio_region *mmio_find(const struct mmio_bus *bus, uint32_t ipa)
 			hi = mid;
 		else if (ipa - r->base >= r->size)
 			lo = mid + 1;
-		else
+		else {
+			bus->hint = mid;
 			return r;
+		}
 	}
 	return 0;
 }
 
-int mmio_access(const struct mmio_bus *bus, struct vcpu *v, uint32_t ipa, unsigned len, bool write,
+int mmio_access(struct mmio_bus *bus, struct vcpu *v, uint32_t ipa, unsigned len, bool write,
 		uint32_t *data)
 {
 	const struct mmio_region *r = mmio_find(bus, ipa);

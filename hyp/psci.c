@@ -40,8 +40,7 @@ static uint32_t cpu_on(struct vcpu *v, uint32_t mpidr, uint32_t entry, uint32_t 
 	vcpu_reset(t, entry, context, 0, 0);
 	dsb();
 	pcpus[t->id].vcpu = t;
-	dsb();
-	sev();
+	pcpu_wake(t->id);
 	return PSCI_RET_SUCCESS;
 }
 
@@ -109,11 +108,11 @@ static uint32_t psci_features(uint32_t fid)
 	}
 }
 
-int psci_call(struct vcpu *v, uint32_t fid)
+__attribute__((noinline)) int psci_call(struct vcpu *v, uint32_t fid)
 {
 	uint32_t *r = v->gpr;
 
-	if ((fid & 0xff000000u) != 0x84000000u && (fid & 0xff000000u) != 0xc4000000u)
+	if (!psci_fid(fid))
 		return 0;
 	switch (fid) {
 	case PSCI_VERSION:

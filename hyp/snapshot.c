@@ -178,8 +178,7 @@ static void set_power(struct vcpu *v, bool on)
 		v->power = VCPU_ON;
 		dsb();
 		pcpus[v->id].vcpu = v;
-		dsb();
-		sev();
+		pcpu_wake(v->id);
 	} else if (!on && v->power == VCPU_ON) {
 		v->power = VCPU_STOPPING;
 	}

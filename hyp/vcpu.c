@@ -82,9 +82,13 @@ void vcpu_run(struct vcpu *v)
 			vcpu_park(v);
 			continue; /* a restore may have powered it off */
 		}
-		vgic_flush(v);
+		/* Most exits touch no interrupt state: no LR in use, no timer interrupt in
+		 * flight, nothing marked dirty. They skip the VGIC entirely. */
+		if (v->lrs.dirty)
+			vgic_flush(v);
 		exit = guest_enter(v);
-		vgic_sync(v);
+		if (v->lrs.held || v->vtimer_phys_active)
+			vgic_sync(v);
 		vcpu_handle_exit(v, exit);
 	}
 	v->running = false;
@@ -101,8 +105,10 @@ void vcpu_run(struct vcpu *v)
 void pcpu_serve(unsigned cpu)
 {
 	for (;;) {
+		pcpu_idle_enter();
 		while (!pcpus[cpu].vcpu)
-			wfe();
+			pcpu_idle_wait();
+		pcpu_idle_exit();
 		vcpu_run(pcpus[cpu].vcpu);
 	}
 }

@@ -7,8 +7,9 @@
  * and every vCPU's `ctx` are then the VM's whole state, for a snapshot to read or a
  * restore to rewrite. vm_continue lets them go: each reloads its context from memory.
  *
- * While the VM is paused CPU 0 keeps serving the monitor (its UART only: the GIC's
- * priority mask keeps everything else pending), so `continue` can come. Guest time: the
+ * While the VM is paused its CPUs sleep (hyp/pcpu_idle.c) and CPU 0 keeps serving the
+ * monitor (its UART only: the GIC's priority mask keeps everything else pending), so
+ * `continue` can come. Guest time: the
  * virtual counter does not count while the VM is paused (CNTVOFF grows by the pause). */
 #include <errno.h>
 
@@ -16,16 +17,11 @@
 #include "gic/gic.h"
 #include "gic/vgic_hw.h"
 #include "hyp/log.h"
-#include "hyp/monitor.h"
 #include "hyp/pcpu.h"
 #include "hyp/timer.h"
 #include "hyp/vm.h"
-#include "platform.h"
 
 #define PAUSE_WAIT_MS 2000
-/* While paused, CPU 0 takes only interrupts above this priority: the monitor's UART. */
-#define MONITOR_ONLY_PMR 0x50
-
 /* This vCPU stops here: context to memory, timers stopped, nothing of it left active in
  * the physical GIC. */
 static void park_begin(struct vcpu *v)
@@ -61,26 +57,11 @@ void vcpu_park(struct vcpu *v)
 
 	if (!v->parked)
 		park_begin(v);
-	if (this_cpu_id() == 0) {
-		/* The monitor's CPU: serve it until someone says continue. */
-		gic_set_pmr(MONITOR_ONLY_PMR);
-		while (vm->pause_req) {
-			uint32_t iar;
-
-			wfi();
-			iar = gic_ack();
-			if ((iar & 0x3ff) >= 1020)
-				continue;
-			if ((iar & 0x3ff) == UART1_INTID)
-				monitor_rx();
-			gic_eoi(iar);
-			gic_deactivate(iar);
-		}
-		gic_set_pmr(0xff);
-	} else {
-		while (vm->pause_req)
-			wfe();
-	}
+	/* Asleep until someone says continue; CPU 0 serves the monitor meanwhile. */
+	pcpu_idle_enter();
+	while (vm->pause_req)
+		pcpu_idle_wait();
+	pcpu_idle_exit();
 	dsb(); /* vm_continue wrote cntvoff before clearing pause_req */
 	park_end(v);
 }
@@ -134,8 +115,9 @@ void vm_continue(struct vm *vm)
 	vm->cntvoff += read_CNTPCT() - vm->paused_at;
 	dsb();
 	vm->pause_req = false;
-	dsb();
-	sev();
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].parked)
+			pcpu_wake(vm->vcpus[i].pcpu);
 	/* The monitor's own vCPU, parked in its exit path by vm_pause: it goes on from
 	 * here (the run loop only looks at pause_req). */
 	if (this_pcpu()->vcpu && this_pcpu()->vcpu->vm == vm)

@@ -34,6 +34,9 @@
 #define HYP_CALL_INFO 0x86000002u      /* (item) -> r0=0, r1=value; NOT_SUPPORTED for unknown */
 #define HYP_CALL_STAT 0x86000003u      /* (item) -> r0=0, r1=this vCPU's counter */
 #define HYP_CALL_CTX_CHECK 0x86000004u /* save context, scrub the hardware, reload: r0=0 if intact */
+/* (on) -> r0=0: with on != 0 every exit folds the LRs back and the next entry rebuilds
+ * them, as before held LRs (gic/vgic_hw.c): tests run a scenario both ways and compare. */
+#define HYP_CALL_FOLD_EVERY_EXIT 0x86000005u
 
 enum hyp_info_item {
 	HYP_INFO_CPUS_IN_HYP, /* physical CPUs that entered in Hyp mode and came online */

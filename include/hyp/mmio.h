@@ -26,18 +26,21 @@ struct mmio_region {
 
 #define MMIO_MAX_REGIONS 16
 
-/* Regions sorted by base, so lookup is a binary search. */
+/* Regions sorted by base, so lookup is a binary search; the last region found is tried
+ * first, since a guest's exits come in runs on one device (a race between vCPUs on it
+ * only costs a search). */
 struct mmio_bus {
 	unsigned count;
+	unsigned hint;
 	struct mmio_region r[MMIO_MAX_REGIONS];
 };
 
 /* -EINVAL for an empty or wrapping range, -EEXIST on overlap, -E2BIG when full. */
 int mmio_register(struct mmio_bus *bus, uint32_t base, uint32_t size, const struct mmio_ops *ops,
 		  void *dev, const char *name);
-const struct mmio_region *mmio_find(const struct mmio_bus *bus, uint32_t ipa);
+const struct mmio_region *mmio_find(struct mmio_bus *bus, uint32_t ipa);
 /* -ENOENT when no region covers [ipa, ipa+len). */
-int mmio_access(const struct mmio_bus *bus, struct vcpu *v, uint32_t ipa, unsigned len, bool write,
+int mmio_access(struct mmio_bus *bus, struct vcpu *v, uint32_t ipa, unsigned len, bool write,
 		uint32_t *data);
 
 /* Register value to bus data for a store of `len` bytes (big-endian guest: CPSR.E). */

@@ -20,4 +20,12 @@ static inline unsigned this_cpu_id(void) { return read_MPIDR() & 0xff; }
 static inline struct pcpu *this_pcpu(void) { return &pcpus[this_cpu_id()]; }
 unsigned pcpu_online_count(void);
 
+/* hyp/pcpu_idle.c: sleeping until there is work. Between enter and exit only SGI_WAKE
+ * and the monitor's UART reach the CPU; each wait is one WFI and serves what woke it. */
+void pcpu_idle_enter(void);
+void pcpu_idle_wait(void);
+void pcpu_idle_exit(void);
+/* Wake `cpu` from pcpu_idle_wait once the state it waits on is written. */
+void pcpu_wake(unsigned cpu);
+
 #endif

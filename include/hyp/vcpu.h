@@ -65,6 +65,7 @@ struct vcpu_ctx {
 struct vcpu_lrs {
 	uint32_t lr[16];
 	unsigned used;  /* LRs filled by the last flush (the rest are 0) */
+	bool held;      /* they hold what that flush wrote, not folded back yet (vgic_sync) */
 	uint32_t hcr;   /* GICH_HCR as the last flush wrote it */
 	bool dirty;     /* the model changed for this vCPU: rebuild the LRs before entry */
 };

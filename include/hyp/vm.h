@@ -35,6 +35,7 @@ struct vm {
 	/* Pausing (hyp/vm_pause.c): asked for, since when; the VM's virtual counter offset
 	 * (CNTVOFF on every CPU that runs one of its vCPUs), which grows by every pause. */
 	volatile bool pause_req;
+	bool fold_every_exit; /* HYP_CALL_FOLD_EVERY_EXIT: no held LRs (tests compare both) */
 	uint64_t paused_at;
 	uint64_t cntvoff;
 	/* Room for one in-memory snapshot after guest RAM (hyp/snapshot.c), and its length
