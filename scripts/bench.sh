@@ -10,7 +10,7 @@ bin="$B/guest/bench/bench.bin"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-"$here/run-guest" --kernel "$bin" --icount --timeout 120 </dev/null >"$out/hyp.log" 2>&1 \
+"$here/run-guest" --kernel "$bin" --vcpus 2 --icount --timeout 120 </dev/null >"$out/hyp.log" 2>&1 \
 	|| { echo "bench: the run under the hypervisor failed:"; tail -20 "$out/hyp.log"; exit 1; }
 # Natively: QEMU's own loader, no EL2 (virtualization=off), so the guest is in SVC.
 timeout 120 qemu-system-arm -M vexpress-a15,secure=off,virtualization=off -cpu cortex-a15 -smp 1 \
@@ -30,13 +30,15 @@ describe() {
 	gicc-iar-eoir) echo "GICC_IAR + GICC_EOIR (GICV: no trap)" ;;
 	sgi-self-latency) echo "SGI to self: GICD_SGIR write to IRQ handler" ;;
 	vtimer-latency) echo "virtual timer: CNTV_CTL enable (expired) to IRQ handler" ;;
-	hvc-with-full-lrs) echo "HVC with 4 LRs in use (LR sync + flush on the exit)" ;;
+	hvc-with-full-lrs) echo "HVC with 4 LRs in use (held: the guest moved nothing in them)" ;;
+	ipi-other-vcpu-latency) echo "virtual IPI: GICD_SGIR write to the other vCPU's IRQ handler" ;;
+	unmapped-ipa-abort-latency) echo "load from an unmapped IPA to the guest's abort handler" ;;
 	esac
 }
 table="| operation | under the hypervisor | native |
 |---|---:|---:|"
 for n in hvc-round-trip mmio-read mmio-write gicd-read gicd-write gicc-iar-eoir sgi-self-latency \
-	vtimer-latency hvc-with-full-lrs hvc-full-context-cycle; do
+	vtimer-latency ipi-other-vcpu-latency unmapped-ipa-abort-latency hvc-with-full-lrs hvc-full-context-cycle; do
 	h=$(value hyp "$n")
 	[ -n "$h" ] || { echo "bench: no figure for $n"; cat "$out/hyp.log"; exit 1; }
 	nat=$(value native "$n")
@@ -70,6 +72,40 @@ boot_table="| Linux 6.1 armmp, 2 CPUs, busybox initramfs (wall clock, ms) | unde
 |---|---:|---:|---:|
 | QEMU start to init's first line | $hyp_init | $nat_init | $(ratio "$hyp_init" "$nat_init") |
 | QEMU start to power-off (in-guest checks included) | $hyp_off | $nat_off | $(ratio "$hyp_off" "$nat_off") |"
+
+# ---- Idle physical CPUs: host CPU time while a 1-vCPU guest computes on 2 CPUs ----
+# The guest computes for 4 s of its own counter's time; the second physical CPU has no
+# vCPU. Host CPU time is QEMU's user + sys (the subshell's children: a fork starts them
+# at zero), beside the wall-clock time of the run; "rounds" is the work the guest got done.
+cpu_run() {
+	local name=$1 t0 t1 cpu
+	shift
+	t0=$(date +%s%N)
+	cpu=$( ( "$@" </dev/null >"$out/compute-$name.log" 2>&1; times ) | tail -1 |
+		awk '{ split($1, u, "m"); split($2, s, "m"); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }')
+	t1=$(date +%s%N)
+	rounds=$(tr -d '\r' <"$out/compute-$name.log" | awk '$1 == "COMPUTE" { print $6 }')
+	[ -n "$rounds" ] || { echo "bench: the compute guest ($name) failed:"; tail -20 "$out/compute-$name.log"; exit 1; }
+	echo "$cpu $(( (t1 - t0) / 1000000 )) $rounds"
+}
+compute="$B/guest/bench/compute.bin"
+read -r c2 w2 r2 < <(cpu_run hyp2 "$here/run-guest" --kernel "$compute" --smp 2 --timeout 120)
+read -r c1 w1 r1 < <(cpu_run hyp1 "$here/run-guest" --kernel "$compute" --smp 1 --timeout 120)
+read -r cn wn rn < <(cpu_run native2 timeout 120 qemu-system-arm -M vexpress-a15,secure=off,virtualization=off \
+	-cpu cortex-a15 -smp 2 -m 256M -nographic -audiodev none,id=snd0 -no-reboot -kernel "$compute")
+idle_row() {
+	awk -v what="$1" -v c="$2" -v w="$3" -v r="$4" -v r1="$r1" 'BEGIN {
+		printf "| %s | %.2f | %.2f | %.2f | %.2f |\n", what, c / 1000, w / 1000, c / w, r / r1 }'
+}
+idle_table="| 1 vCPU computing for 4 s (wall clock) | host CPU s | wall s | host CPU s per wall s | work done, against --smp 1 |
+|---|---:|---:|---:|---:|
+$(idle_row "under the hypervisor, 2 physical CPUs" "$c2" "$w2" "$r2")
+$(idle_row "under the hypervisor, 1 physical CPU" "$c1" "$w1" "$r1")
+$(idle_row "native, 2 CPUs (the second in QEMU's boot loop)" "$cn" "$wn" "$rn")"
+
+boot_table+="
+
+$idle_table"
 
 # ---- Snapshots: what a snapshot and a restore cost against guest RAM, beside memcpy ----
 "$here/run-guest-driven" --kernel "$B/guest/bench/snapbench.bin" --mem 64M --icount --timeout 300 \

@@ -14,7 +14,7 @@ command -v python3 >/dev/null || { echo "profile: python3 not found (apt-get ins
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-"$here/run-guest" --kernel "$B/guest/bench/bench-prof.bin" --smp 1 --timeout 300 \
+"$here/run-guest" --kernel "$B/guest/bench/bench-prof.bin" --vcpus 2 --timeout 300 \
 	-- -singlestep -d exec,nochain -D "$out/trace.log" </dev/null >"$out/run.log" 2>&1 \
 	|| { echo "profile: the run failed:"; tail -20 "$out/run.log"; exit 1; }
 arm-none-eabi-nm -n "$B/hyp.elf" >"$out/hyp.sym"

@@ -2,9 +2,9 @@
 """scripts/profile.sh's report: Hyp-mode instructions per benchmark operation, by function.
 
 Input: QEMU's `-singlestep -d exec,nochain` log (one line per instruction executed:
-"Trace N: HOST [CS_BASE/PC/FLAGS/CFLAGS] ..."), nm -n of the hypervisor and of the
-guest, the run's console log (its BENCH lines name the benchmarks in order), and the
-iterations per loop and per latency measurement."""
+"Trace CPU: HOST [CS_BASE/PC/FLAGS/CFLAGS] ..."; the Hyp instructions of every CPU
+count), nm -n of the hypervisor and of the guest, the run's console log (its BENCH lines
+name the benchmarks in order), and the iterations per loop and per latency measurement."""
 import bisect
 import re
 import sys
@@ -30,13 +30,13 @@ def main():
     mark = gaddrs[gnames.index("bench_mark")]
     benches = ["(setup and empty loop)"] + [l.split()[2] for l in open(run_log, errors="replace")
                                             if l.startswith("BENCH ")]
-    pat = re.compile(r"\[[0-9a-f]+/([0-9a-f]+)/([0-9a-f]+)/")
-    segs, cur, in_hyp = [], None, False
+    pat = re.compile(r"Trace (\d+): .*\[[0-9a-f]+/([0-9a-f]+)/([0-9a-f]+)/")
+    segs, cur, in_hyp = [], None, {}
     for line in open(trace, errors="replace"):
         m = pat.search(line)
         if not m:
             continue
-        pc, flags = int(m.group(1), 16), int(m.group(2), 16)
+        cpu, pc, flags = m.group(1), int(m.group(2), 16), int(m.group(3), 16)
         hyp = (flags >> 4) & 0xf == MMUIDX_E2
         if not hyp and pc == mark:
             cur = {"funcs": {}, "hyp": 0, "exits": 0}
@@ -46,9 +46,9 @@ def main():
             fn = names[i] if i >= 0 else "?"
             cur["funcs"][fn] = cur["funcs"].get(fn, 0) + 1
             cur["hyp"] += 1
-            if not in_hyp:
+            if not in_hyp.get(cpu):
                 cur["exits"] += 1
-        in_hyp = hyp
+        in_hyp[cpu] = hyp
     for i, s in enumerate(segs[1:len(benches)], 1):
         name = benches[i] if i < len(benches) else "?"
         per = nlat if "latency" in name else n

@@ -40,6 +40,10 @@ struct smccc_res smc_call(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
 uint32_t hyp_stat(enum hyp_stat_item item);
 uint32_t hyp_info(enum hyp_info_item item);
 void power_off(void) __attribute__((noreturn));
+/* Natively (QEMU -kernel, no EL2) HVC is UNDEFINED: that is how a benchmark guest tells
+ * where it runs. There is no PSCI natively: the motherboard powers off instead. */
+bool under_hypervisor(void);
+void native_power_off(void) __attribute__((noreturn));
 
 /* ---- tests ----
  * Each test prints one line, `PASS: <suite>/<name>` or `FAIL: <suite>/<name>: why`;

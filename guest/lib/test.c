@@ -63,6 +63,32 @@ void power_off(void)
 		__asm__ volatile("wfi");
 }
 
+static volatile int hvc_undefined;
+
+static void note_undefined(enum exc_kind kind, struct exc_frame *f)
+{
+	(void)kind;
+	(void)f; /* LR_und already points past the HVC */
+	hvc_undefined = 1;
+}
+
+bool under_hypervisor(void)
+{
+	exc_handler old = set_exc_handler(EXC_UND, note_undefined);
+
+	hvc_undefined = 0;
+	hvc_call(HYP_CALL_VERSION, 0, 0, 0);
+	set_exc_handler(EXC_UND, old);
+	return !hvc_undefined;
+}
+
+void native_power_off(void)
+{
+	mmio_w32(0x1c0100a4u, (1u << 31) | (1u << 30) | (8u << 20)); /* SYS_CFGCTRL: shutdown */
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 void (*volatile secondary_fn[4])(uint32_t ctx);
 
 void guest_secondary(uint32_t ctx)
