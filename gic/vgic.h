@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "arm/gicv2.h"
+#include <stddef.h>
 
 #define VGIC_MAX_VCPUS 8
 #define VGIC_NR_SGIS 16
@@ -66,13 +67,6 @@ static inline bool vgic_irq_busy(const struct vgic_irq *irq)
 	       irq->lr_vcpu >= 0;
 }
 
-struct vgic_dist;
-/* Visit, in INTID order, the interrupts of `vcpu` (its private ones and every SPI) that may
- * not be idle; clears the marks of idle ones. fn returns true to stop. */
-bool vgic_for_each_maybe_busy(struct vgic_dist *d, unsigned vcpu,
-			      bool (*fn)(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq,
-					 unsigned intid, void *arg),
-			      void *arg);
 
 struct vgic_dist {
 	bool enable_grp0, enable_grp1; /* GICD_CTLR bits 0, 1 */
@@ -93,6 +87,91 @@ struct vgic_dist {
 	 * Called every time: the callee rate-limits. */
 	void (*log_once)(const char *what, uint32_t off, unsigned len);
 };
+
+/* The model's hot helpers, inline: the flush and the trap path call them per interrupt. */
+static inline bool vgic_irq_pending(const struct vgic_irq *irq)
+{
+	return irq->pending_latch || (!irq->edge && irq->line_level) || irq->sgi_sources;
+}
+
+/* NULL when the INTID or the vCPU does not exist. */
+static inline struct vgic_irq *vgic_get_irq(struct vgic_dist *d, unsigned vcpu, unsigned intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return vcpu < d->nr_vcpus ? &d->priv[vcpu][intid] : NULL;
+	if (intid >= d->nr_irqs || intid >= VGIC_MAX_IRQS)
+		return NULL;
+	return &d->spi[intid - VGIC_NR_PRIVATE];
+}
+
+static inline unsigned vgic_vcpu_mask(const struct vgic_dist *d)
+{
+	return (1u << d->nr_vcpus) - 1;
+}
+
+/* Private: `vcpu`. SPI: lowest existing vCPU in targets (vCPU 0 in a uniprocessor VM,
+ * where GICD_ITARGETSR is RAZ/WI), or VGIC_NO_TARGET. */
+static inline unsigned vgic_target_vcpu(const struct vgic_dist *d, const struct vgic_irq *irq,
+					unsigned intid, unsigned vcpu)
+{
+	unsigned t;
+
+	if (intid < VGIC_NR_PRIVATE)
+		return vcpu;
+	/* Uniprocessor: ITARGETSR is RAZ/WI and every SPI goes to the only CPU. */
+	if (d->nr_vcpus == 1)
+		return 0;
+	t = irq->targets & vgic_vcpu_mask(d);
+	return t ? (unsigned)__builtin_ctz(t) : VGIC_NO_TARGET;
+}
+
+/* Pending, enabled, and its group enabled in GICD_CTLR: may go into an LR as pending. */
+static inline bool vgic_irq_forwardable(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	return vgic_irq_pending(irq) && irq->enabled &&
+	       (irq->group1 ? d->enable_grp1 : d->enable_grp0);
+}
+
+typedef bool (*vgic_visit_fn)(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq,
+			      unsigned intid, void *arg);
+
+static inline __attribute__((always_inline)) bool
+vgic_scan_word(struct vgic_dist *d, unsigned vcpu, uint32_t *word, struct vgic_irq *first,
+	       unsigned base, vgic_visit_fn fn, void *arg)
+{
+	for (uint32_t w = *word; w; w &= w - 1) {
+		unsigned bit = (unsigned)__builtin_ctz(w);
+		struct vgic_irq *irq = &first[bit];
+
+		if (!vgic_irq_busy(irq)) {
+			*word &= ~(1u << bit);
+			continue;
+		}
+		if (fn(d, vcpu, irq, base + bit, arg))
+			return true;
+	}
+	return false;
+}
+
+/* Visit, in INTID order, the interrupts of `vcpu` (its private ones and every SPI) that may
+ * not be idle; clears the marks of idle ones. fn returns true to stop. Inline, with its
+ * callers' callbacks: each scan compiles to one loop. */
+static inline __attribute__((always_inline)) bool
+vgic_for_each_maybe_busy(struct vgic_dist *d, unsigned vcpu, vgic_visit_fn fn, void *arg)
+{
+	unsigned words = (d->nr_irqs - VGIC_NR_PRIVATE + 31) / 32;
+
+	if (vcpu >= d->nr_vcpus)
+		return false;
+	if (vgic_scan_word(d, vcpu, &d->priv_maybe[vcpu], d->priv[vcpu], 0, fn, arg))
+		return true;
+	for (unsigned w = 0; w < words; w++)
+		if (d->spi_maybe[w] &&
+		    vgic_scan_word(d, vcpu, &d->spi_maybe[w], &d->spi[32 * w],
+				   VGIC_NR_PRIVATE + 32 * w, fn, arg))
+			return true;
+	return false;
+}
 
 /* -EINVAL for 0 or more than VGIC_MAX_VCPUS vCPUs, or nr_irqs not a multiple of 32 in
  * 32..1024. Reset state per the architecture; kick and log_once are cleared. */
@@ -124,13 +203,6 @@ void vgic_pulse(struct vgic_dist *d, unsigned vcpu, unsigned intid);
 /* Deliver with the LR HW bit: the guest's deactivation deactivates `hwirq`. */
 void vgic_map_hw(struct vgic_dist *d, unsigned vcpu, unsigned intid, unsigned hwirq);
 
-bool vgic_irq_pending(const struct vgic_irq *irq);
-/* NULL when the INTID or the vCPU does not exist. */
-struct vgic_irq *vgic_get_irq(struct vgic_dist *d, unsigned vcpu, unsigned intid);
-/* Private: `vcpu`. SPI: lowest existing vCPU in targets (vCPU 0 in a uniprocessor VM,
- * where GICD_ITARGETSR is RAZ/WI), or VGIC_NO_TARGET. */
-unsigned vgic_target_vcpu(const struct vgic_dist *d, const struct vgic_irq *irq, unsigned intid,
-			  unsigned vcpu);
 /* Could flush give `vcpu` a pending interrupt now (for WFI)? Ignores the guest's
  * priority mask, which lives in GICH_VMCR. */
 bool vgic_has_deliverable(struct vgic_dist *d, unsigned vcpu);
@@ -165,7 +237,5 @@ bool vgic_deactivate(struct vgic_dist *d, unsigned vcpu, unsigned intid, unsigne
 /* Clear the active state of one interrupt as GICD_ICACTIVER does. */
 void vgic_irq_clear_active(struct vgic_dist *d, unsigned vcpu, unsigned intid);
 
-/* Pending, enabled, and its group enabled in GICD_CTLR: may go into an LR as pending. */
-bool vgic_irq_forwardable(const struct vgic_dist *d, const struct vgic_irq *irq);
 
 #endif

@@ -39,11 +39,6 @@ enum uacc {
 	UA_MUST_MATCH, /* GICD_IIDR, GICD_TYPER: a write must give the value read (-EINVAL) */
 };
 
-static unsigned vcpu_mask(const struct vgic_dist *d)
-{
-	return (1u << d->nr_vcpus) - 1;
-}
-
 static void kick(struct vgic_dist *d, unsigned vcpu)
 {
 	if (d->kick)
@@ -57,40 +52,6 @@ static void bad_access(struct vgic_dist *d, const char *what, uint32_t off, unsi
 }
 
 /* ---- Per-IRQ state ---- */
-
-bool vgic_irq_pending(const struct vgic_irq *irq)
-{
-	return irq->pending_latch || (!irq->edge && irq->line_level) || irq->sgi_sources;
-}
-
-struct vgic_irq *vgic_get_irq(struct vgic_dist *d, unsigned vcpu, unsigned intid)
-{
-	if (intid < VGIC_NR_PRIVATE)
-		return vcpu < d->nr_vcpus ? &d->priv[vcpu][intid] : NULL;
-	if (intid >= d->nr_irqs || intid >= VGIC_MAX_IRQS)
-		return NULL;
-	return &d->spi[intid - VGIC_NR_PRIVATE];
-}
-
-unsigned vgic_target_vcpu(const struct vgic_dist *d, const struct vgic_irq *irq, unsigned intid,
-			  unsigned vcpu)
-{
-	unsigned t;
-
-	if (intid < VGIC_NR_PRIVATE)
-		return vcpu;
-	/* Uniprocessor: ITARGETSR is RAZ/WI and every SPI goes to the only CPU. */
-	if (d->nr_vcpus == 1)
-		return 0;
-	t = irq->targets & vcpu_mask(d);
-	return t ? (unsigned)__builtin_ctz(t) : VGIC_NO_TARGET;
-}
-
-bool vgic_irq_forwardable(const struct vgic_dist *d, const struct vgic_irq *irq)
-{
-	return vgic_irq_pending(irq) && irq->enabled &&
-	       (irq->group1 ? d->enable_grp1 : d->enable_grp0);
-}
 
 /* The pending state still sitting in a list register, as far as the model knows. */
 static bool lr_holds_pending(const struct vgic_irq *irq)
@@ -317,7 +278,7 @@ static void write_targets(struct vgic_dist *d, unsigned vcpu, unsigned intid, ui
 		return;
 	for (unsigned i = 0; i < len; i++) {
 		struct vgic_irq *irq = vgic_get_irq(d, vcpu, intid + i);
-		uint8_t t = (val >> (8 * i)) & vcpu_mask(d);
+		uint8_t t = (val >> (8 * i)) & vgic_vcpu_mask(d);
 
 		if (!irq || intid + i < VGIC_NR_PRIVATE || irq->targets == t)
 			continue;
@@ -390,7 +351,7 @@ static void write_sgir(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint3
 	default: /* reserved filter: no SGI */
 		return;
 	}
-	list &= vcpu_mask(d);
+	list &= vgic_vcpu_mask(d);
 	for (unsigned t = 0; t < d->nr_vcpus; t++)
 		if (list & (1u << t))
 			sgi_add_sources(d, t, sgi, 1u << vcpu);
@@ -412,7 +373,7 @@ static void write_sgi_spending(struct vgic_dist *d, unsigned vcpu, unsigned inti
 {
 	(void)rel;
 	for (unsigned i = 0; i < len; i++)
-		sgi_add_sources(d, vcpu, intid + i, (val >> (8 * i)) & vcpu_mask(d));
+		sgi_add_sources(d, vcpu, intid + i, (val >> (8 * i)) & vgic_vcpu_mask(d));
 }
 
 static void write_sgi_cpending(struct vgic_dist *d, unsigned vcpu, unsigned intid, uint32_t rel,
@@ -421,7 +382,7 @@ static void write_sgi_cpending(struct vgic_dist *d, unsigned vcpu, unsigned inti
 	(void)rel;
 	for (unsigned i = 0; i < len; i++) {
 		struct vgic_irq *irq = &d->priv[vcpu][intid + i];
-		uint8_t clr = (val >> (8 * i)) & vcpu_mask(d);
+		uint8_t clr = (val >> (8 * i)) & vgic_vcpu_mask(d);
 		struct vgic_irq old = *irq;
 
 		irq->sgi_sources &= ~clr;
@@ -522,7 +483,9 @@ static void build_reg_at(void)
 	reg_at_built = true;
 }
 
-static const struct vgic_reg *find_reg(uint32_t off)
+/* Inline (with decode): the guest's every distributor access goes through them. */
+static inline __attribute__((always_inline)) const struct vgic_reg *
+find_reg(uint32_t off)
 {
 	unsigned i;
 
@@ -533,7 +496,8 @@ static const struct vgic_reg *find_reg(uint32_t off)
 }
 
 /* The register an access may touch, or NULL (then RAZ/WI, reported). */
-static const struct vgic_reg *decode(struct vgic_dist *d, uint32_t off, unsigned len)
+static inline __attribute__((always_inline)) const struct vgic_reg *
+decode(struct vgic_dist *d, uint32_t off, unsigned len)
 {
 	const struct vgic_reg *r;
 
@@ -724,42 +688,6 @@ void vgic_map_hw(struct vgic_dist *d, unsigned vcpu, unsigned intid, unsigned hw
 }
 
 /* One word of the maybe-busy marks: visit its busy interrupts, drop the idle ones. */
-static bool scan_word(struct vgic_dist *d, unsigned vcpu, uint32_t *word, struct vgic_irq *first,
-		      unsigned base,
-		      bool (*fn)(struct vgic_dist *, unsigned, struct vgic_irq *, unsigned, void *),
-		      void *arg)
-{
-	for (uint32_t w = *word; w; w &= w - 1) {
-		unsigned bit = (unsigned)__builtin_ctz(w);
-		struct vgic_irq *irq = &first[bit];
-
-		if (!vgic_irq_busy(irq)) {
-			*word &= ~(1u << bit);
-			continue;
-		}
-		if (fn(d, vcpu, irq, base + bit, arg))
-			return true;
-	}
-	return false;
-}
-
-bool vgic_for_each_maybe_busy(struct vgic_dist *d, unsigned vcpu,
-			      bool (*fn)(struct vgic_dist *, unsigned, struct vgic_irq *, unsigned, void *),
-			      void *arg)
-{
-	unsigned words = (d->nr_irqs - VGIC_NR_PRIVATE + 31) / 32;
-
-	if (vcpu >= d->nr_vcpus)
-		return false;
-	if (scan_word(d, vcpu, &d->priv_maybe[vcpu], d->priv[vcpu], 0, fn, arg))
-		return true;
-	for (unsigned w = 0; w < words; w++)
-		if (d->spi_maybe[w] &&
-		    scan_word(d, vcpu, &d->spi_maybe[w], &d->spi[32 * w], VGIC_NR_PRIVATE + 32 * w, fn, arg))
-			return true;
-	return false;
-}
-
 static bool deliverable(struct vgic_dist *d, unsigned vcpu, struct vgic_irq *irq, unsigned intid,
 			void *arg)
 {

@@ -35,28 +35,31 @@ static void log_bad_access(const char *what, uint32_t off, unsigned len)
 	log_once(LOG_WARN, "GICD: %s at offset %#x, %u bytes: RAZ/WI\n", what, off, len);
 }
 
-static int gicd_read(void *dev, struct vcpu *v, uint32_t off, unsigned len, uint32_t *val)
+int vgic_gicd_access(struct vcpu *v, uint32_t off, unsigned len, bool write, uint32_t *data)
 {
-	struct vm *vm = dev;
+	struct vm *vm = v->vm;
 	int r;
 
 	vgic_fold(v); /* the guest sees its own LRs' state exactly */
 	vgic_lock(vm);
-	r = vgic_dist_read(&vm->vgic, v->id, off, len, val);
+	if (write)
+		r = vgic_dist_write(&vm->vgic, v->id, off, len, *data);
+	else
+		r = vgic_dist_read(&vm->vgic, v->id, off, len, data);
 	vgic_unlock(vm);
 	return r;
 }
 
+static int gicd_read(void *dev, struct vcpu *v, uint32_t off, unsigned len, uint32_t *val)
+{
+	(void)dev;
+	return vgic_gicd_access(v, off, len, false, val);
+}
+
 static int gicd_write(void *dev, struct vcpu *v, uint32_t off, unsigned len, uint32_t val)
 {
-	struct vm *vm = dev;
-	int r;
-
-	vgic_fold(v);
-	vgic_lock(vm);
-	r = vgic_dist_write(&vm->vgic, v->id, off, len, val);
-	vgic_unlock(vm);
-	return r;
+	(void)dev;
+	return vgic_gicd_access(v, off, len, true, &val);
 }
 
 const struct mmio_ops vgic_gicd_ops = { gicd_read, gicd_write };

@@ -7,6 +7,9 @@
 
 struct vm;
 extern const struct mmio_ops vgic_gicd_ops; /* dev = struct vm * */
+/* A guest access to its distributor at `off` (the trap path calls it straight, without
+ * the region lookup: the distributor is the emulated device guests use most). */
+int vgic_gicd_access(struct vcpu *v, uint32_t off, unsigned len, bool write, uint32_t *data);
 /* The GICC_DIR page while it traps (gic/vgic_dir.c); dev = struct vm *. */
 extern const struct mmio_ops vgic_gicc_dir_ops;
 

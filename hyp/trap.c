@@ -116,7 +116,8 @@ static void handle_dabt(struct vcpu *v, uint32_t hsr)
 	uint64_t ipa = ((uint64_t)(read_HPFAR() & ~0xfu) << 8) | (read_HDFAR() & 0xfff);
 	unsigned len = hsr_abt_sas_bytes(hsr), rt = hsr_abt_srt(hsr);
 	bool wnr = hsr_abt_wnr(hsr), be;
-	uint32_t data = 0;
+	uint32_t data = 0, off;
+	int r;
 
 	if (hsr_abt_s1ptw(hsr) || (hsr_abt_fsc(hsr) & FSC_TRANS_MASK) != FSC_TRANS || ipa >> 32) {
 		inject_dabt(v, hsr); /* a guest page-table walk into a hole, or not a stage-2 miss */
@@ -132,7 +133,12 @@ static void handle_dabt(struct vcpu *v, uint32_t hsr)
 	be = read_spsr_hyp() & PSR_E;
 	if (wnr)
 		data = mmio_store_data(vcpu_reg_read(v, rt), len, be);
-	if (mmio_access(&v->vm->mmio, v, (uint32_t)ipa, len, wnr, &data)) {
+	off = (uint32_t)ipa - (uint32_t)v->vm->vgic_dev.dist_base;
+	if (off < VGIC_DIST_SIZE && off + len <= VGIC_DIST_SIZE)
+		r = vgic_gicd_access(v, off, len, wnr, &data); /* the commonest: no lookup */
+	else
+		r = mmio_access(&v->vm->mmio, v, (uint32_t)ipa, len, wnr, &data);
+	if (r) {
 		inject_dabt(v, hsr);
 		return;
 	}
