@@ -192,8 +192,8 @@ int main(void)
 	}
 
 	if (!native) {
-		/* Six pending SPIs, masked by CPSR.I: every exit folds 4 LRs back and every
-		 * entry refills them. */
+		/* Six pending SPIs, masked by CPSR.I: the 4 LRs hold four of them across
+		 * every exit, which reads them back and finds nothing moved (held LRs). */
 		for (unsigned id = 40; id < 46; id++) {
 			gicd_wb(GICD_ITARGETSR + id, 1); /* vCPU 0's: with two vCPUs, say whose */
 			gic_enable(id);
