@@ -115,6 +115,52 @@ else
 	fail "system/user-dtb-memory-and-chosen-fixed-up: $(grep -E 'FAIL|run-guest' <<<"$out" | head -3)"
 fi
 
+# Any valid DTB is fixed up (scripts/dtb-fixup), read back with fdtget: 2-cell addresses
+# and sizes as in the TC2's tree, a plain /memory, no memory node at all, a memory node
+# named otherwise (and a second one, removed), the specification's default cells; a tree
+# with 3-cell addresses is refused with the reason and left untouched.
+dtb_fixup_test() {
+	local d="$logs/dtb-fixup" ok=1 why=
+	mkdir -p "$d"
+	mk() { echo "/dts-v1/; / { $2 };" | dtc -q -I dts -O dtb -o "$d/$1.dtb" -; }
+	mk tc2 '#address-cells = <2>; #size-cells = <2>; memory@80000000 { device_type = "memory"; reg = <0 0x80000000 0 0x40000000>; }; chosen { };'
+	mk plain '#address-cells = <1>; #size-cells = <1>; memory { device_type = "memory"; reg = <0 0>; };'
+	mk none '#address-cells = <1>; #size-cells = <1>;'
+	mk named '#address-cells = <2>; #size-cells = <1>; sdram@80000000 { device_type = "memory"; reg = <0 0x80000000 0x1000>; }; memory@90000000 { device_type = "memory"; reg = <0 0x90000000 0x1000>; };'
+	mk defaults 'model = "no cells";'
+	mk bad '#address-cells = <3>; #size-cells = <1>;'
+	expect() { # DTB NODE PROP WANT
+		local got
+		got=$(fdtget -t x "$d/$1.dtb" "$2" "$3" 2>&1) || got="(fdtget: $got)"
+		[ "$got" = "$4" ] || { ok=0 why+=" $1:$2/$3='$got'"; }
+	}
+	for t in tc2 plain none named defaults; do
+		"$here/dtb-fixup" "$d/$t.dtb" 0x80000000 0x10000000 --bootargs "x" \
+			--initrd 0x88000000 0x880d9000 >"$d/$t.log" 2>&1 || { ok=0 why+=" $t: $(cat "$d/$t.log")"; }
+	done
+	expect tc2 /memory@80000000 reg "0 80000000 0 10000000"
+	expect tc2 /chosen linux,initrd-start "0 88000000"
+	expect plain /memory reg "80000000 10000000"
+	expect plain /chosen linux,initrd-end "880d9000"
+	expect none /memory@80000000 reg "80000000 10000000"
+	expect named /sdram@80000000 reg "0 80000000 10000000"
+	expect named /chosen linux,initrd-end "0 880d9000"
+	expect defaults /memory@80000000 reg "0 80000000 10000000"
+	fdtget "$d/named.dtb" /memory@90000000 reg >/dev/null 2>&1 && { ok=0 why+=" named: second memory node kept"; }
+	cp "$d/bad.dtb" "$d/bad.orig"
+	if out=$("$here/dtb-fixup" "$d/bad.dtb" 0x80000000 0x10000000 2>&1) ||
+		! grep -q "#address-cells is '3': only 1 or 2 cells are supported" <<<"$out" ||
+		! cmp -s "$d/bad.dtb" "$d/bad.orig"; then
+		ok=0 why+=" bad: '$out'"
+	fi
+	if [ $ok = 1 ]; then
+		pass "system/dtb-fixup-honours-cells-and-memory-node-names"
+	else
+		fail "system/dtb-fixup-honours-cells-and-memory-node-names:$why"
+	fi
+}
+dtb_fixup_test
+
 # Corrupt in-memory snapshots are refused with the reason, and the VM runs on unharmed:
 # a flipped bit in every section (header and payload) and in the version field, and the
 # snapshot cut short at every section boundary. Then an intact one restores.
