@@ -56,7 +56,8 @@ fi
 monitor_test() {
 	local name=$1 guest=$2 ready=$3 cmds=$4 out="$logs/sys-$1" pty qpid i ok=1 pat
 	shift 4
-	"$here/run-guest" --kernel "$guest" --monitor pty --timeout 60 </dev/null >"$out.console" 2>&1 &
+	"$here/run-guest" --kernel "$guest" --monitor pty --timeout 60 "${monitor_runner_args[@]}" \
+		</dev/null >"$out.console" 2>&1 &
 	qpid=$!
 	for i in $(seq 1 50); do
 		pty=$(sed -n 's|.*char device redirected to \(/dev/pts/[0-9]*\) (label serial1).*|\1|p' "$out.console")
@@ -87,6 +88,7 @@ monitor_test() {
 		fail "system/$name: rc=$rc, monitor output in $out.txt"
 	fi
 }
+monitor_runner_args=() # more run-guest options for the next monitor_test
 monitor_test monitor-status-irqs-quit "$B/guest/selftest/idle.bin" "idle: ticking" \
 	"status irqs help frobnicate quit" \
 	"vcpu0: on, running on cpu0; exits [1-9]" "^ +27: enabled.* level prio 0x40 hw" \
@@ -96,6 +98,13 @@ monitor_test monitor-status-irqs-quit "$B/guest/selftest/idle.bin" "idle: tickin
 monitor_test monitor-answers-under-exit-load "$B/guest/selftest/busy.bin" "busy: exiting" \
 	"status status quit" \
 	"vcpu0: on, running on cpu0; exits [0-9]{4,}.* irq [0-9]{3,}" "quit: powering the machine off"
+# With vCPU 0 powered off its physical CPU sleeps, and the monitor (its UART goes to CPU 0)
+# still answers from the idle loop (hyp/pcpu_idle.c).
+monitor_runner_args=(--vcpus 2)
+monitor_test monitor-answers-with-vcpu0-off "$B/guest/selftest/cpu0off.bin" "vCPU 0 going off" \
+	"status quit" \
+	"vcpu0: off" "vcpu1: on, running on cpu1" "quit: powering the machine off"
+monitor_runner_args=()
 check_refusal runner-bad-irqs "64 to 1024 lines" --kernel "$demo" --irqs 100
 # A kernel image larger than the guest's RAM is refused, naming the file, before QEMU starts.
 big="$logs/oversize-kernel.bin"
