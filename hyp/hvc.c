@@ -61,8 +61,10 @@ void hvc_dispatch(struct vcpu *v)
 	uint32_t *r = v->gpr, fid = r[0];
 	int ok;
 
-	if (psci_fid(fid) && psci_call(v, fid))
+	if (psci_fid(fid)) {
+		psci_call(v, fid);
 		return;
+	}
 	switch (fid) {
 	case HYP_CALL_VERSION:
 		r[0] = (HYP_VERSION_MAJOR << 16) | HYP_VERSION_MINOR;

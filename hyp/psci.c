@@ -108,12 +108,12 @@ static uint32_t psci_features(uint32_t fid)
 	}
 }
 
-__attribute__((noinline)) int psci_call(struct vcpu *v, uint32_t fid)
+/* noinline: kept out of hvc_dispatch, whose vendor calls would otherwise save the
+ * registers this one needs. */
+__attribute__((noinline)) void psci_call(struct vcpu *v, uint32_t fid)
 {
 	uint32_t *r = v->gpr;
 
-	if (!psci_fid(fid))
-		return 0;
 	switch (fid) {
 	case PSCI_VERSION:
 		r[0] = 0x00010000; /* 1.0 */
@@ -154,5 +154,4 @@ __attribute__((noinline)) int psci_call(struct vcpu *v, uint32_t fid)
 		r[0] = PSCI_RET_NOT_SUPPORTED;
 		break;
 	}
-	return 1;
 }
