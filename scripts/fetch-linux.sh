@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Fetch Debian's armhf kernel and busybox-static and build the Linux guest's initramfs,
-# cached in build/linux (never committed):
-#   build/linux/zImage, build/linux/initramfs.cpio.gz, build/linux/versions
+# Fetch Debian's armhf kernels (armmp and armmp-lpae) and busybox-static and build the
+# Linux guest's initramfs, cached in build/linux (never committed):
+#   build/linux/zImage, build/linux/zImage-lpae, build/linux/initramfs.cpio.gz,
+#   build/linux/dtbs/vexpress-v2p-ca15_a7.dtb (TC2) and vexpress-v2p-ca15-tc1.dtb (TC1),
+#   build/linux/versions
 # Quick when the cache is there. Needs root (or sudo) for dpkg --add-architecture.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +14,7 @@ mkdir -p "$out"
 
 fresh() { [ -f "$out/$1" ] && [ "$out/$1" -nt "$pins" ] && [ "$out/$1" -nt "$top/guest/linux/init" ] \
 	&& [ "$out/$1" -nt "$top/guest/linux/hyptest.sh" ] && [ "$out/$1" -nt "$top/guest/linux/snaptest.sh" ]; }
-if fresh zImage && fresh initramfs.cpio.gz; then
+if fresh zImage && fresh zImage-lpae && fresh initramfs.cpio.gz && fresh dtbs/vexpress-v2p-ca15_a7.dtb; then
 	exit 0
 fi
 
@@ -54,11 +56,17 @@ while IFS='=' read -r pkg ver; do
 	fetch "$pkg" "$ver" >>"$out/versions.new"
 done <"$pins"
 
-rm -rf "$out/kernel" "$out/busybox" "$out/rootfs"
-deb() { ls -t "$dl"/"$1"_*.deb | head -1; }
-dpkg-deb -x "$(deb linux-image-6.1.0-50-armmp 2>/dev/null || deb 'linux-image-*')" "$out/kernel"
+rm -rf "$out/kernel" "$out/kernel-lpae" "$out/busybox" "$out/rootfs" "$out/dtbs"
+deb() { ls -t "$dl"/"$1"_*.deb 2>/dev/null | head -1; }
+pkg() { sed -n "s/^\($1\)=.*/\1/p" "$out/versions.new"; } # the package name taken
+dpkg-deb -x "$(deb "$(pkg 'linux-image-[^=]*-armmp')")" "$out/kernel"
+dpkg-deb -x "$(deb "$(pkg 'linux-image-[^=]*-armmp-lpae')")" "$out/kernel-lpae"
 dpkg-deb -x "$(deb busybox-static)" "$out/busybox"
 cp "$(ls "$out"/kernel/boot/vmlinuz-* | head -1)" "$out/zImage"
+cp "$(ls "$out"/kernel-lpae/boot/vmlinuz-* | head -1)" "$out/zImage-lpae"
+# The Versatile Express boards' own device trees, as the kernel package ships them.
+mkdir -p "$out/dtbs"
+cp "$out"/kernel/usr/lib/linux-image-*/vexpress-v2p-ca15*.dtb "$out/dtbs/"
 
 # The initramfs: busybox, /init and the in-guest test scripts.
 r="$out/rootfs"

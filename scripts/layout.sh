@@ -11,3 +11,8 @@ GUEST_RAM_IPA=0x80000000
 GUEST_RAM_PA=0x82000000
 # Where QEMU's -kernel loader puts a raw image: RAM + 0x10000.
 GUEST_KERNEL_OFFSET=0x00010000
+# The devices a guest has at their board addresses (docs/guest-platform.md): the
+# distributor and CPU interface of the virtual GIC, and UART0.
+GUEST_GICD_IPA=0x2c001000
+GUEST_GICC_IPA=0x2c002000
+GUEST_UART0_IPA=0x1c090000

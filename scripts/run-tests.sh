@@ -82,7 +82,7 @@ linux_run() {
 	local name=$1
 	shift
 	log="$logs/$name.log"
-	"$@" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --timeout "$LINUX_TIMEOUT" \
+	"$@" --kernel "${linux_kernel:-$B/linux/zImage}" --initrd "$B/linux/initramfs.cpio.gz" --timeout "$LINUX_TIMEOUT" \
 		</dev/null >"$log" 2>&1
 	rc=$?
 	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: $name/#")
@@ -92,16 +92,37 @@ linux_run() {
 		return 1
 	fi
 }
+# Linux to its shell and the in-guest checks (guest/linux/hyptest.sh) on $2 vCPUs, then a
+# clean power-off; further options for the runner after them.
+linux_boot() {
+	local name=$1 n=$2
+	shift 2
+	linux_run "$name" "$here/run-guest" --append "console=ttyAMA0 hyptest hypcpus=$n" \
+		--vcpus "$n" --mem 256M "$@" || return
+	if [ $rc -eq 0 ]; then
+		pass "$name/powers-off-through-psci-qemu-exits-0"
+	else
+		fail "$name/powers-off-through-psci-qemu-exits-0: QEMU exited $rc"
+	fi
+}
 if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 	for n in 2 1; do
-		linux_run "linux-${n}vcpu" "$here/run-guest" --append "console=ttyAMA0 hyptest hypcpus=$n" \
-			--vcpus "$n" --mem 256M || continue
-		if [ $rc -eq 0 ]; then
-			pass "linux-${n}vcpu/powers-off-through-psci-qemu-exits-0"
-		else
-			fail "linux-${n}vcpu/powers-off-through-psci-qemu-exits-0: QEMU exited $rc"
-		fi
+		linux_boot "linux-${n}vcpu" "$n"
 	done
+	# Both Debian kernels (armmp; armmp-lpae, with LPAE page tables) on the boards' own
+	# device trees as the kernel package ships them (TC2, TC1), which scripts/dtb-fixup
+	# makes the VM's; and the LPAE kernel on the guest platform's tree.
+	for kernel in armmp lpae; do
+		linux_kernel="$B/linux/zImage"
+		[ $kernel = armmp ] || linux_kernel="$B/linux/zImage-$kernel"
+		for board in tc2:vexpress-v2p-ca15_a7 tc1:vexpress-v2p-ca15-tc1; do
+			for n in 1 2; do
+				linux_boot "linux-${board%%:*}-$kernel-${n}vcpu" "$n" --dtb "$B/linux/dtbs/${board#*:}.dtb"
+			done
+		done
+	done
+	linux_boot linux-lpae-2vcpu 2
+	linux_kernel=
 	# Snapshots of a running Linux (guest/linux/snaptest.sh drives the monitor): suspend and
 	# resume, then a restore to the earlier snapshot.
 	if linux_run linux-snapshot "$here/run-guest-driven" --append "console=ttyAMA0 hypsnap" \

@@ -170,6 +170,60 @@ dtb_fixup_test() {
 }
 dtb_fixup_test
 
+# The stock TC2 device tree (Debian's kernel package) made into the VM's, read back with
+# fdtget: the VM's two CPUs started by PSCI over HVC, the board's CCI, SPC, HDLCD and
+# motherboard devices other than UART0 disabled, its SCC gone, UART0 on a fixed clock,
+# the GIC without the hypervisor's interface. A tree whose GIC is elsewhere is refused.
+tc2_fixup_test() {
+	local d="$logs/dtb-fixup" ok=1 why= stock="$B/linux/dtbs/vexpress-v2p-ca15_a7.dtb"
+	local t="$d/tc2-stock.dtb" mb=/bus@8000000/motherboard-bus@8000000/iofpga-bus@300000000
+	[ -f "$stock" ] || { fail "system/stock-tc2-dtb-describes-the-vm: $stock missing (scripts/fetch-linux.sh)"; return; }
+	cp "$stock" "$t"
+	"$here/dtb-fixup" "$t" 0x80000000 0x10000000 --vcpus 2 >"$d/tc2-stock.log" 2>&1 || why+=" $(cat "$d/tc2-stock.log")"
+	expect_s() { # NODE PROP WANT (as fdtget prints it; '-' for no such property)
+		local got
+		got=$(fdtget "$t" "$1" "$2" 2>/dev/null) || got=-
+		[ "$got" = "$3" ] || { ok=0 why+=" $1/$2='$got'"; }
+	}
+	[ "$(fdtget -l "$t" /cpus | tr '\n' ' ')" = "cpu@0 cpu@1 " ] || { ok=0 why+=" cpus: $(fdtget -l "$t" /cpus | tr '\n' ' ')"; }
+	expect_s /cpus/cpu@1 reg 1
+	expect_s /cpus/cpu@1 enable-method psci
+	expect_s /cpus/cpu@0 cci-control-port -
+	expect_s /psci method hvc
+	expect_s /psci compatible "arm,psci-1.0 arm,psci-0.2"
+	expect_s /cci@2c090000 status disabled
+	expect_s /hdlcd@2b000000 status disabled
+	expect_s /pmu-a15 status disabled
+	expect_s $mb/sysctl@20000 status disabled
+	expect_s $mb/sysreg@10000 status disabled
+	expect_s $mb/serial@a0000 status disabled
+	expect_s $mb/serial@90000 status -
+	expect_s /bus@8000000 status -
+	expect_s /timer status -
+	expect_s /interrupt-controller@2c001000 reg "0 738201600 0 4096 0 738205696 0 8192"
+	expect_s /interrupt-controller@2c001000 interrupts -
+	fdtget "$t" /scc@7fff0000 reg >/dev/null 2>&1 && { ok=0 why+=" the SCC is still there"; }
+	fdtget "$t" /reserved-memory/vram@18000000 reg >/dev/null 2>&1 && { ok=0 why+=" vram outside RAM still reserved"; }
+	local clk
+	clk=$(fdtget "$t" $mb/serial@90000 clocks | cut -d' ' -f1)
+	[ "$(fdtget "$t" /vm-uartclk phandle 2>/dev/null)" = "$clk" ] || { ok=0 why+=" UART0's clock is '$clk'"; }
+	expect_s /vm-uartclk clock-frequency 24000000
+	# A GIC somewhere else than the VM's: refused with the reason, the file untouched.
+	echo '/dts-v1/; / { #address-cells = <1>; #size-cells = <1>; gic@1000 { compatible = "arm,gic-400";
+		interrupt-controller; reg = <0x1000 0x1000 0x2000 0x2000>; }; };' | dtc -q -I dts -O dtb -o "$d/gic.dtb" -
+	cp "$d/gic.dtb" "$d/gic.orig"
+	if out=$("$here/dtb-fixup" "$d/gic.dtb" 0x80000000 0x10000000 2>&1) ||
+		! grep -q "GIC is not at 0x2c001000" <<<"$out" || ! cmp -s "$d/gic.dtb" "$d/gic.orig"; then
+		ok=0 why+=" misplaced GIC: '$out'"
+	fi
+	if [ $ok = 1 ] && [ -z "$why" ]; then
+		pass "system/stock-tc2-dtb-describes-the-vm"
+	else
+		fail "system/stock-tc2-dtb-describes-the-vm:$why"
+	fi
+}
+tc2_fixup_test
+
 # Corrupt in-memory snapshots are refused with the reason, and the VM runs on unharmed:
 # a flipped bit in every section (header and payload) and in the version field, and the
 # snapshot cut short at every section boundary. Then an intact one restores.
