@@ -1,5 +1,7 @@
-/* Entry point of every CPU. QEMU (secure=off, virtualization=on) starts all of them here
- * at once, in Hyp mode, MMU off. CPU 0 prepares the hypervisor; the others wait for it. */
+/* Entry point of every CPU. QEMU starts all of them here at once, MMU off: in Hyp mode
+ * with secure=off, in Secure SVC with secure=on (the default), which boot/secure.S turns
+ * into Non-secure Hyp before coming back here. CPU 0 prepares the hypervisor; the others
+ * wait for it. */
 #include "platform.h"
 
 	.syntax unified
@@ -10,7 +12,7 @@ _start:
 	mrs	r4, cpsr
 	and	r4, r4, #0x1f
 	cmp	r4, #0x1a		@ Hyp
-	bne	not_in_hyp
+	bne	secure_boot
 
 	mrc	p15, 0, r5, c0, c0, 5	@ MPIDR
 	and	r5, r5, #0xff		@ Aff0: the CPU within the (only) cluster
@@ -45,8 +47,10 @@ _start:
 	bl	boot_secondary		@ does not return
 	b	park_forever
 
-/* Not in Hyp mode: say so on UART0 (MMU off, so its physical address works) and stop. */
-not_in_hyp:
+/* Neither in Hyp mode nor in a Secure SVC that can get there: say so on UART0 (MMU off,
+ * so its physical address works) and power off. */
+	.global no_way
+no_way:
 	mrc	p15, 0, r5, c0, c0, 5
 	ands	r5, r5, #0xff
 	bne	park_forever
@@ -54,12 +58,21 @@ not_in_hyp:
 	ldr	r2, =UART0_PA
 4:	ldrb	r0, [r1], #1
 	cmp	r0, #0
-	beq	park_forever
+	beq	6f
 5:	ldr	r3, [r2, #0x18]		@ UARTFR
 	tst	r3, #0x20		@ TXFF
 	bne	5b
 	str	r0, [r2]
 	b	4b
+	/* Once the UART has sent it all, power the board off, as when there is no guest. */
+6:	ldr	r3, [r2, #0x18]		@ UARTFR
+	tst	r3, #0x08		@ BUSY
+	bne	6b
+	ldr	r2, =SYSREGS_PA
+	ldr	r0, =0xc0800000		@ SYS_CFGCTRL: start, write, function 8 (shutdown), site 0
+	str	r0, [r2, #0xa4]
+	dsb
+	b	park_forever
 
 	.global park_forever
 park_forever:
@@ -67,7 +80,7 @@ park_forever:
 	b	park_forever
 
 not_hyp_msg:
-	.asciz	"hyp: FATAL: CPU entered in a mode other than Hyp; the hypervisor needs the Virtualization Extensions in Non-secure state. Start QEMU with -M vexpress-a15,secure=off,virtualization=on\r\n"
+	.asciz	"hyp: FATAL: CPU entered neither in Hyp mode nor in Secure SVC with the Virtualization Extensions; the hypervisor needs them. Start QEMU with -M vexpress-a15,virtualization=on\r\n"
 	.align	2
 
 	.data

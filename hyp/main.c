@@ -1,5 +1,6 @@
 /* The hypervisor proper, on CPU 0: banner, the VM the runner asked for, and run it. */
 #include "arm/sysreg.h"
+#include "boot/boot.h"
 #include "bootdesc.h"
 #include "drivers/vexpress_sysreg.h"
 #include "gic/gic.h"
@@ -32,8 +33,9 @@ static void banner(unsigned present)
 {
 	console_printf("\n=== hyp %s: ARMv7-A Hyp-mode hypervisor (Cortex-A15, Versatile Express) ===\n",
 		       HYP_BUILD_ID);
-	console_printf("CPUs: %u of %u online in Hyp mode; MIDR %08x; CNTFRQ %u Hz\n", pcpu_online_count(),
-		       present, read_MIDR(), read_CNTFRQ());
+	console_printf("CPUs: %u of %u online in Hyp mode (entered %s); MIDR %08x; CNTFRQ %u Hz\n",
+		       pcpu_online_count(), present, entered_secure ? "from Secure SVC" : "in Hyp",
+		       read_MIDR(), read_CNTFRQ());
 	console_printf("GIC: base %08x, %u interrupt lines\n", (unsigned)gic_base, gic_lines());
 	console_printf("Host physical map:\n");
 	console_printf("  %08x-%08x  hypervisor image + BSS (stacks at %08x, %u KiB per CPU)\n",

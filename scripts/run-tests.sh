@@ -46,10 +46,13 @@ done
 echo "== guest tests (QEMU vexpress-a15, under the hypervisor)"
 # Snapshot disks of earlier runs would hold snapshots these runs never took.
 rm -f "$logs"/*.img
-for bin in "$B"/guest/tests/*.bin; do
-	[ -f "$bin" ] || continue
-	name=$(basename "$bin" .bin)
-	src="$top/guest/tests/$name.c"
+# One guest test program: $1 its name (guest/tests/NAME.c), $2 the label its checks are
+# counted under (NAME, or secure-NAME for the run from Secure SVC), then further runner
+# options.
+guest_suite() {
+	local name=$1 label=$2 src="$top/guest/tests/$1.c" bin="$B/guest/tests/$1.bin" log
+	shift 2
+	log="$logs/guest-$label.log"
 	# A test may ask for runner options with a line `/* run-guest: ARGS */` (shell words,
 	# paths relative to the top of the tree).
 	eval "args=($(sed -n 's|^/\* run-guest: \(.*\) \*/$|\1|p' "$src" | head -1))"
@@ -58,21 +61,42 @@ for bin in "$B"/guest/tests/*.bin; do
 	for i in "${!args[@]}"; do
 		[ "${args[$i]}" = --driven ] && { runner="$here/run-guest-driven"; unset 'args[i]'; }
 	done
-	"$runner" --kernel "$bin" --timeout "$GUEST_TIMEOUT" "${args[@]}" </dev/null >"$logs/guest-$name.log" 2>&1
+	"$runner" --kernel "$bin" --timeout "$GUEST_TIMEOUT" "${args[@]}" "$@" </dev/null >"$log" 2>&1
 	rc=$?
-	tally <"$logs/guest-$name.log"
-	if ! grep -q "^DONE $name" <(tr -d '\r' <"$logs/guest-$name.log"); then
+	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): $name/#\\1: $label/#")
+	if ! grep -q "^DONE $name" <(tr -d '\r' <"$log"); then
 		case $rc in
 		124) why="timed out after ${GUEST_TIMEOUT}s" ;;
 		3) why="hypervisor panic or refusal" ;;
 		*) why="exited $rc" ;;
 		esac
-		fail "guest/$name: did not finish ($why); last lines of $logs/guest-$name.log:"
-		tail -8 "$logs/guest-$name.log" | sed 's/^/    /'
+		fail "guest/$label: did not finish ($why); last lines of $log:"
+		tail -8 "$log" | sed 's/^/    /'
 	elif [ $rc -ne 0 ]; then
-		fail "guest/$name: QEMU exited $rc after DONE (expected a clean PSCI SYSTEM_OFF)"
+		fail "guest/$label: QEMU exited $rc after DONE (expected a clean PSCI SYSTEM_OFF)"
 	fi
+}
+for bin in "$B"/guest/tests/*.bin; do
+	[ -f "$bin" ] || continue
+	guest_suite "$(basename "$bin" .bin)" "$(basename "$bin" .bin)"
 done
+# Entered from Secure SVC (QEMU secure=on, the TC2's firmware path): boot/secure.S sets up
+# the Secure world and enters Non-secure Hyp; the suites that depend on how the machine
+# started run again that way. SMC then reaches the hypervisor, and hvc and psci check
+# the SMC conduit (each run must have taken its own branch: checked below).
+for name in boot hvc psci psci_stress_2vcpu smp_gic vgic_irq timer reset; do
+	guest_suite "$name" "secure-$name" --secure
+done
+smc_branch() { # LOG TEST: the test ran and passed in that log
+	if grep -q "^PASS: $2\$" <(tr -d '\r' <"$logs/guest-$1.log"); then
+		pass "guest/$1-took-$2"
+	else
+		fail "guest/$1-took-$2: no 'PASS: $2' in $logs/guest-$1.log"
+	fi
+}
+smc_branch hvc hvc/smc-undefined-without-security-extensions
+smc_branch secure-hvc hvc/smc-trapped-and-served-with-security-extensions
+smc_branch secure-psci psci/smc-conduit-cpu-on-affinity-off
 
 echo "== Linux guest (Debian armhf kernel + busybox initramfs, under the hypervisor)"
 LINUX_TIMEOUT=${LINUX_TIMEOUT:-300}
@@ -122,6 +146,12 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 		done
 	done
 	linux_boot linux-lpae-2vcpu 2
+	linux_kernel=
+	# Entered from Secure SVC (QEMU secure=on): on the guest platform's tree, and the LPAE
+	# kernel on the stock TC2 tree as the real board would run it.
+	linux_boot linux-secure-2vcpu 2 --secure
+	linux_kernel="$B/linux/zImage-lpae"
+	linux_boot linux-secure-tc2-lpae-2vcpu 2 --secure --dtb "$B/linux/dtbs/vexpress-v2p-ca15_a7.dtb"
 	linux_kernel=
 	# Snapshots of a running Linux (guest/linux/snaptest.sh drives the monitor): suspend and
 	# resume, then a restore to the earlier snapshot.

@@ -37,6 +37,9 @@ struct smccc_res {
 };
 struct smccc_res hvc_call(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
 struct smccc_res smc_call(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
+/* ID_PFR1.Security: the CPU has EL3 (QEMU secure=on), so SMC traps to the hypervisor
+ * (HCR.TSC); without it (secure=off) SMC is UNDEFINED. */
+bool has_security_extensions(void);
 uint32_t hyp_stat(enum hyp_stat_item item);
 uint32_t hyp_info(enum hyp_info_item item);
 void power_off(void) __attribute__((noreturn));

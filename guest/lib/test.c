@@ -102,6 +102,8 @@ void guest_secondary(uint32_t ctx)
 		__asm__ volatile("wfi");
 }
 
+bool has_security_extensions(void) { return (SYSREG_READ(0, c0, c1, 1) >> 4) & 0xf; }
+
 uint32_t psci_cpu_on(unsigned cpu, uint32_t ctx)
 {
 	return hvc_call(PSCI_CPU_ON, cpu, (uint32_t)secondary_entry, ctx).r0;

@@ -197,7 +197,28 @@ int main(void)
 
 	/* With secure=off the machine has no Security Extensions (no EL3), and then SMC is
 	 * UNDEFINED: it reaches the guest's own undefined-instruction vector and never the
-	 * hypervisor (docs/guest-platform.md). On a TC2 with EL3 it traps via HCR.TSC. */
+	 * hypervisor (docs/guest-platform.md). With EL3 (secure=on, the TC2) it traps via
+	 * HCR.TSC and is served like HVC, returning to the instruction after it. make test
+	 * runs this suite both ways and checks each took its own branch. */
+	if (has_security_extensions()) {
+		test_begin("smc-trapped-and-served-with-security-extensions");
+		before = hyp_stat(HYP_STAT_SMC);
+		und_count = 0;
+		set_exc_handler(EXC_UND, count_und);
+		r = smc_call(HYP_CALL_ECHO, 7, 8, 9);
+		EXPECT_EQ(r.r0, 0);
+		EXPECT_EQ(r.r1, 15);
+		EXPECT_EQ(r.r2, 8 ^ 9);
+		EXPECT_EQ(r.r3, ~7u);
+		EXPECT_EQ(smc_call(PSCI_VERSION, 0, 0, 0).r0, 0x00010000);
+		EXPECT_EQ(smc_call(0x8600fff0, 1, 2, 3).r0, SMCCC_NOT_SUPPORTED);
+		set_exc_handler(EXC_UND, 0);
+		EXPECT_EQ(und_count, 0);
+		EXPECT_EQ(hyp_stat(HYP_STAT_SMC) - before, 3);
+		test_end();
+		test_context_roundtrip();
+		return 0;
+	}
 	test_begin("smc-undefined-without-security-extensions");
 	before = hyp_stat(HYP_STAT_SMC);
 	und_count = 0;

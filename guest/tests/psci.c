@@ -164,5 +164,24 @@ int main(void)
 		gicc_w(GICC_EOIR, 27);
 	}
 	test_end();
+
+	/* PSCI through the SMC conduit, where SMC reaches the hypervisor (EL3 present). */
+	if (has_security_extensions()) {
+		test_begin("smc-conduit-cpu-on-affinity-off");
+		uint32_t smcs = hyp_stat(HYP_STAT_SMC);
+		secondary_fn[1] = sec_record;
+		started[1] = 0;
+		hold[1] = 1;
+		EXPECT_EQ(smc_call(PSCI_CPU_ON, 1, (uint32_t)secondary_entry, 0xc0ffee03).r0, PSCI_RET_SUCCESS);
+		EXPECT(wait_until(&started[1], 1, 1000));
+		EXPECT_EQ(ctx_seen[1], 0xc0ffee03);
+		EXPECT_EQ(smc_call(PSCI_AFFINITY_INFO, 1, 0, 0).r0, PSCI_AFFINITY_ON);
+		EXPECT_EQ(smc_call(PSCI_CPU_ON, 1, (uint32_t)secondary_entry, 0).r0, PSCI_RET_ALREADY_ON);
+		hold[1] = 0;
+		EXPECT(wait_off(1));
+		EXPECT_EQ(smc_call(PSCI_AFFINITY_INFO, 1, 0, 0).r0, PSCI_AFFINITY_OFF);
+		EXPECT_EQ(hyp_stat(HYP_STAT_SMC) - smcs, 4);
+		test_end();
+	}
 	return 0;
 }

@@ -12,5 +12,7 @@ void boot_secondary(unsigned cpu) __attribute__((noreturn));
 void park_forever(void) __attribute__((noreturn));
 
 extern volatile uint32_t secondary_go;
+/* Nonzero when the CPUs came from Secure SVC through boot/secure.S. */
+extern volatile uint32_t entered_secure;
 
 #endif
