@@ -240,6 +240,46 @@ tc2_fixup_test() {
 }
 tc2_fixup_test
 
+# Damaged trees (the stock TC2 tree with random bytes changed, or cut short; fixed seeds):
+# each is fixed up into a tree fdtget can read, or refused with a dtb-fixup: reason and
+# left as it was. Never a Python traceback, never a half-written file.
+dtb_fixup_damage_test() {
+	local d="$logs/dtb-fixup" stock="$B/linux/dtbs/vexpress-v2p-ca15_a7.dtb" bad= refused=0 i out rc
+	[ -f "$stock" ] || { fail "system/dtb-fixup-damaged-trees: $stock missing"; return; }
+	python3 -c "
+import random
+for i in range(1, 21):
+    b = bytearray(open('$stock', 'rb').read()); r = random.Random(i)
+    for _ in range(r.randint(1, 8)):
+        b[r.randrange(len(b))] = r.randrange(256)
+    if i % 4 == 0:
+        b = b[:r.randrange(len(b))]
+    open('$d/damaged-%d.dtb' % i, 'wb').write(b)"
+	for i in $(seq 1 20); do
+		mv "$d/damaged-$i.dtb" "$d/damaged.dtb"
+		cp "$d/damaged.dtb" "$d/damaged.orig"
+		out=$("$here/dtb-fixup" "$d/damaged.dtb" 0x80000000 0x10000000 --vcpus 2 2>&1)
+		rc=$?
+		if grep -q Traceback <<<"$out"; then
+			bad+=" seed $i: traceback"
+		elif [ $rc -eq 0 ]; then
+			fdtget -l "$d/damaged.dtb" /cpus >/dev/null 2>&1 || bad+=" seed $i: unreadable result"
+		else
+			refused=$((refused + 1))
+			grep -q "^dtb-fixup: '.*': " <<<"$out" || bad+=" seed $i: '$out'"
+			cmp -s "$d/damaged.dtb" "$d/damaged.orig" || bad+=" seed $i: changed though refused"
+		fi
+	done
+	# The cut-short ones at least must have been refused.
+	[ $refused -ge 5 ] || bad+=" only $refused refused"
+	if [ -z "$bad" ]; then
+		pass "system/dtb-fixup-damaged-trees"
+	else
+		fail "system/dtb-fixup-damaged-trees:$bad"
+	fi
+}
+dtb_fixup_damage_test
+
 # Corrupt in-memory snapshots are refused with the reason, and the VM runs on unharmed:
 # a flipped bit in every section (header and payload) and in the version field, and the
 # snapshot cut short at every section boundary. Then an intact one restores.
