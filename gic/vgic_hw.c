@@ -7,6 +7,7 @@
 #include "gic/vgic_hw.h"
 #include "hyp/log.h"
 #include "hyp/pcpu.h"
+#include "hyp/sched.h"
 #include "hyp/timer.h"
 #include "hyp/vm.h"
 #include "platform.h"
@@ -23,7 +24,9 @@ static void kick(void *ctx, unsigned vcpu)
 	struct vcpu *self = current_vcpu();
 
 	v->lrs.dirty = true;
-	if (v != self && v->running) {
+	if (v->blocked) /* switched out in WFI: make it runnable (hyp/sched.c) */
+		sched_wake(v);
+	else if (v != self && v->running) {
 		if (self)
 			self->stats.kicks++;
 		gic_send_sgi(1u << v->pcpu, SGI_KICK);
@@ -248,7 +251,7 @@ bool vgic_hw_irq(struct vcpu *v, uint32_t iar)
 	gic_eoi(iar); /* priority drop only: the guest's EOI deactivates it */
 	vgic_lock(v->vm);
 	h->phys_active = true;
-	vgic_set_level(&v->vm->vgic, v->id, h->intid, true);
+	vgic_set_level(&v->vm->vgic, 0, h->intid, true); /* SPIs: no vCPU's own (vCPU 0's) */
 	vgic_unlock(v->vm);
 	return true;
 }
@@ -382,8 +385,15 @@ void vgic_unpark(struct vcpu *v)
 	vgic_lock(v->vm);
 	vgic_set_level(&v->vm->vgic, v->id, PPI_VIRT_TIMER, false);
 	if (v->id == 0)
-		for (unsigned i = 0; i < v->vm->nr_hwirqs; i++)
-			vgic_set_level(&v->vm->vgic, 0, v->vm->hwirqs[i].intid, false);
+		for (unsigned i = 0; i < v->vm->nr_hwirqs; i++) {
+			struct vm_hwirq *h = &v->vm->hwirqs[i];
+			/* Taken while the vCPU was switched out (hyp/sched.c): hand it back too. */
+			if (h->phys_active) {
+				h->phys_active = false;
+				gic_deactivate(h->intid);
+			}
+			vgic_set_level(&v->vm->vgic, 0, h->intid, false);
+		}
 	vgic_unlock(v->vm);
 	v->lrs.dirty = true;
 	gic_refresh();
@@ -396,6 +406,9 @@ void vgic_wait_for_interrupt(struct vcpu *v)
 	vgic_fold(v); /* a pending interrupt the LRs still hold is one the guest can take */
 	vgic_lock(v->vm);
 	pending = vgic_has_deliverable(&v->vm->vgic, v->id);
+	/* Under the lock, with the check: a kick for it after this finds it blocked. */
+	if (!pending && sched_block(v))
+		pending = true; /* it leaves its CPU to another vCPU instead of waiting here */
 	vgic_unlock(v->vm);
 	if (pending)
 		return;

@@ -52,6 +52,7 @@ void vgic_park(struct vcpu *v);
 /* ... and goes on: lines of hardware-mapped interrupts follow their devices anew. */
 void vgic_unpark(struct vcpu *v);
 /* WFI for the vCPU: unless an interrupt is already deliverable to it, wait in Hyp (IRQs
- * masked) for a physical interrupt, which then exits the guest at once on return. */
+ * masked) for a physical interrupt, which then exits the guest at once on return; or,
+ * where another vCPU of its CPU can run, block it (hyp/sched.c). */
 void vgic_wait_for_interrupt(struct vcpu *v);
 #endif

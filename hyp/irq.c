@@ -5,6 +5,7 @@
 #include "hyp/monitor.h"
 #include "platform.h"
 #include "hyp/log.h"
+#include "hyp/sched.h"
 #include "hyp/timer.h"
 
 void irq_handle_exit(struct vcpu *v)
@@ -20,6 +21,7 @@ void irq_handle_exit(struct vcpu *v)
 		vtimer_phys_irq(v, iar); /* left active: the guest's EOI deactivates it */
 		return;
 	case PPI_HYP_TIMER:
+		sched_hyp_timer(); /* slices and blocked vCPUs' timers share it */
 		ptimer_hyp_irq(v);
 		break;
 	case PPI_MAINTENANCE:
@@ -31,7 +33,8 @@ void irq_handle_exit(struct vcpu *v)
 	case SGI_KICK:
 		v->lrs.dirty = true;
 		break;
-	case SGI_WAKE: /* sent to a sleeping CPU that was not asleep after all */
+	case SGI_WAKE: /* a vCPU of this CPU became runnable, or a sleeper was awake after all */
+		sched_note_runnable();
 		break;
 	case UART1_INTID:
 		monitor_rx();

@@ -92,7 +92,9 @@ void hyp_main(void)
 	log_set_console(UART1_PA);
 	console_printf("\n=== hyp %s: log and monitor (the guest's console is UART0) ===\n", HYP_BUILD_ID);
 	monitor_start(&vm0);
-	if (!vm0.resume)
-		pcpus[0].vcpu = &vm0.vcpus[0];
+	/* vCPU 0 is on (vm_create, or the snapshot): the CPUs pick what is theirs. */
+	for (unsigned i = 1; i < MAX_CPUS; i++)
+		if (pcpus[i].online)
+			pcpu_wake(i);
 	pcpu_serve(0);
 }

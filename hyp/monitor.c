@@ -25,11 +25,17 @@ static void cmd_status(struct vm *vm)
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		const struct vcpu *v = &vm->vcpus[i];
 		const struct vcpu_stats *s = &v->stats;
+		uint64_t now = read_CNTPCT(), ran = v->run_ticks + (v->running ? now - v->run_since : 0);
+		uint64_t life = now - vm->created_at, ms = ran / (read_CNTFRQ() / 1000);
+
 		console_printf("  vcpu%u: %s%s on cpu%u; exits %u: hvc %u mmio %u wfi %u irq %u "
-			       "maintenance %u sysreg %u; injected dabt %u pabt %u undef %u; timer irqs %u+%u\n",
-			       i, power_name[v->power % 3], v->parked ? ", paused" : v->running ? ", running" : "", v->pcpu, s->exits,
-			       s->hvc, s->mmio, s->wfi, s->irq, s->maintenance, s->sysreg, s->dabt_injected,
-			       s->pabt_injected, s->undef_injected, s->vtimer_irqs, s->ptimer_irqs);
+			       "maintenance %u sysreg %u; injected dabt %u pabt %u undef %u; timer irqs %u+%u; "
+			       "cpu time %u ms (%u%% of the VM's life) in %u turn%s\n",
+			       i, power_name[v->power % 3],
+			       v->parked ? ", paused" : v->running ? ", running" : v->blocked ? ", blocked" : "",
+			       v->pcpu, s->exits, s->hvc, s->mmio, s->wfi, s->irq, s->maintenance, s->sysreg,
+			       s->dabt_injected, s->pabt_injected, s->undef_injected, s->vtimer_irqs, s->ptimer_irqs,
+			       (unsigned)ms, life ? (unsigned)(ran * 100 / life) : 0, v->turns, v->turns == 1 ? "" : "s");
 		/* A maintenance storm, or conditions the entry guard had to drop (gic/vgic_guard.c). */
 		if (v->storm.run >= 100 || v->storm.dropped)
 			console_printf("    maintenance: %u in a row at PC %08x (GICH_MISR %#x); conditions dropped at entry: %u\n",

@@ -1,6 +1,6 @@
 /* PSCI 1.0 for the guest (ARM DEN 0022D). The hypervisor is the guest's firmware: there
- * is no PSCI below it to forward to. vCPU i runs on physical CPU i; powering a vCPU on
- * hands it to that CPU, which is parked waiting (pcpu_serve). */
+ * is no PSCI below it to forward to. Powering a vCPU on makes it runnable on the CPU it
+ * is placed on (hyp/sched.c), which takes it at once if it has nothing else to run. */
 #include "arm/sysreg.h"
 #include "drivers/vexpress_sysreg.h"
 #include "gic/vgic_hw.h"
@@ -8,6 +8,7 @@
 #include "hyp/hvc_abi.h"
 #include "hyp/log.h"
 #include "hyp/pcpu.h"
+#include "hyp/sched.h"
 #include "hyp/vm.h"
 
 /* The vCPU a PSCI target_cpu (MPIDR affinity fields) names, or NULL. */
@@ -30,7 +31,7 @@ static uint32_t cpu_on(struct vcpu *v, uint32_t mpidr, uint32_t entry, uint32_t 
 		return PSCI_RET_INVALID_PARAMETERS;
 	if (!vm_ipa_in_ram(v->vm, entry & ~1u))
 		return PSCI_RET_INVALID_ADDRESS;
-	if (!pcpus[t->id].online)
+	if (!pcpus[t->pcpu].online)
 		return PSCI_RET_INVALID_PARAMETERS;
 	/* OFF is only written once the target's CPU has let go of it (enum vcpu_power): a
 	 * target still on its way out is ON to the caller, who waits with AFFINITY_INFO. */
@@ -38,9 +39,7 @@ static uint32_t cpu_on(struct vcpu *v, uint32_t mpidr, uint32_t entry, uint32_t 
 					 __ATOMIC_ACQUIRE))
 		return PSCI_RET_ALREADY_ON;
 	vcpu_reset(t, entry, context, 0, 0);
-	dsb();
-	pcpus[t->id].vcpu = t;
-	pcpu_wake(t->id);
+	sched_wake(t);
 	return PSCI_RET_SUCCESS;
 }
 

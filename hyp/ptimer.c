@@ -4,6 +4,7 @@
 #include "arm/sysreg.h"
 #include "gic/gic.h"
 #include "gic/vgic.h"
+#include "hyp/sched.h"
 #include "hyp/timer.h"
 #include "hyp/vm.h"
 
@@ -13,30 +14,38 @@
 
 static bool expired(const struct vcpu_ptimer *t) { return read_CNTPCT() >= t->cval; }
 
-/* Recompute the output and arm the Hyp timer for the moment it will rise. */
+static bool armed(const struct vcpu_ptimer *t)
+{
+	return (t->ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE;
+}
+
+bool ptimer_deadline(const struct vcpu *v, uint64_t *when)
+{
+	*when = v->ptimer.cval;
+	return armed(&v->ptimer) && !expired(&v->ptimer);
+}
+
+/* Recompute the output and arm the Hyp timer for the moment it will rise (the scheduler
+ * shares the Hyp timer: it takes the earliest of what it waits for). */
 static void update(struct vcpu *v)
 {
 	struct vcpu_ptimer *t = &v->ptimer;
-	bool armed = (t->ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE;
-	bool level = armed && expired(t);
+	bool level = armed(t) && expired(t);
 
 	vgic_lock(v->vm);
 	vgic_set_level(&v->vm->vgic, v->id, PPI_PHYS_TIMER, level);
 	vgic_unlock(v->vm);
-	if (armed && !level) {
-		write_CNTHP_CVAL(t->cval);
-		write_CNTHP_CTL(CNT_CTL_ENABLE);
-	} else {
-		write_CNTHP_CTL(0);
-	}
-	isb();
+	sched_timer_update();
 }
 
 void ptimer_resume(struct vcpu *v) { update(v); }
 
 void ptimer_hyp_irq(struct vcpu *v)
 {
-	v->stats.ptimer_irqs++;
+	/* The Hyp timer also ends turns and wakes blocked vCPUs (hyp/sched.c): count only
+	 * what was this timer's. */
+	if (armed(&v->ptimer) && expired(&v->ptimer))
+		v->stats.ptimer_irqs++;
 	update(v);
 }
 

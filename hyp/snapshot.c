@@ -16,6 +16,7 @@
 #include "gic/vgic_hw.h"
 #include "hyp/log.h"
 #include "hyp/pcpu.h"
+#include "hyp/sched.h"
 #include "hyp/snap_vcpu.h"
 #include "hyp/snap_vcpu_ids.h"
 #include "hyp/snapshot.h"
@@ -170,16 +171,17 @@ static void reset_vcpu(struct vcpu *v)
 	memset(&v->pmu, 0, sizeof(v->pmu));
 }
 
-/* Power a vCPU as the snapshot says: one that should run but has no CPU gets its CPU;
- * one that runs but should not leaves it when the VM continues (its loop sees STOPPING). */
+/* Power a vCPU as the snapshot says: one that should run becomes runnable on its CPU
+ * (not blocked: it was not, when the snapshot was taken); one that runs but should not
+ * stops when the VM continues (its loop, or its CPU's scheduler, sees STOPPING). */
 static void set_power(struct vcpu *v, bool on)
 {
 	if (on && v->power == VCPU_OFF) {
 		v->power = VCPU_ON;
-		dsb();
-		pcpus[v->id].vcpu = v;
-		pcpu_wake(v->id);
-	} else if (!on && v->power == VCPU_ON) {
+		sched_wake(v);
+	} else if (on) {
+		v->blocked = false;
+	} else if (v->power == VCPU_ON) {
 		v->power = VCPU_STOPPING;
 	}
 }
@@ -190,7 +192,7 @@ int snap_restore(struct vm *vm, char *why, size_t why_len)
 	struct snap_shape shape;
 	uint32_t id, val, uart[PL011_NR_CONFIG];
 	uint64_t vcount = 0;
-	bool on[MAX_CPUS];
+	bool on[MAX_VCPUS];
 	int r;
 
 	if (!vm->pause_req) {
@@ -212,8 +214,9 @@ int snap_restore(struct vm *vm, char *why, size_t why_len)
 		bool want_on = false;
 
 		snap_vcpu_load(snap_find(&idx, SNAP_VCPU, i), &probe, &want_on);
-		if (want_on && !pcpus[i].online) {
-			fmt_snprintf(why, why_len, "vCPU %u was on, and CPU %u is not online", i, i);
+		if (want_on && !pcpus[vm->vcpus[i].pcpu].online) {
+			fmt_snprintf(why, why_len, "vCPU %u was on, and CPU %u is not online", i,
+				     vm->vcpus[i].pcpu);
 			return -ENODEV;
 		}
 	}

@@ -13,6 +13,7 @@
 #include "hyp/irq.h"
 #include "hyp/log.h"
 #include "hyp/mmio.h"
+#include "hyp/sched.h"
 #include "hyp/sysreg_trap.h"
 #include "hyp/vm.h"
 
@@ -88,8 +89,9 @@ static void handle_smc(struct vcpu *v, uint32_t hsr)
 static void handle_wfx(struct vcpu *v, uint32_t hsr)
 {
 	skip_instruction(hsr);
-	if (hsr & 1) { /* ISS.TI: WFE */
+	if (hsr & 1) { /* ISS.TI: WFE, trapped only where the CPU is shared */
 		v->stats.wfe++;
+		sched_yield(v);
 		return;
 	}
 	v->stats.wfi++;

@@ -6,6 +6,7 @@
 #include "arm/sysreg.h"
 #include "gic/vgic_hw.h"
 #include "hyp/pcpu.h"
+#include "hyp/sched.h"
 #include "hyp/timer.h"
 #include "hyp/vm.h"
 
@@ -38,6 +39,14 @@ void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32
 /* What this CPU must hold while it runs a vCPU of `vm`. */
 static void vm_enter_cpu(struct vcpu *v)
 {
+	/* VM: stage 2 on; SWIO; FMO/IMO/AMO: physical FIQ/IRQ/aborts come to Hyp; TWI: a
+	 * guest WFI traps; TSC: SMC traps (PSCI may come that way too). TWE only where the
+	 * CPU is shared: a vCPU spinning in WFE then gives the CPU to another (a lock holder,
+	 * perhaps); alone on its CPU it loses nothing to itself. */
+	uint32_t hcr = (1u << 0) | (1u << 1) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 13) | (1u << 19);
+
+	if (sched_shared(v))
+		hcr |= 1u << 14;
 	write_VTCR(stage2_vtcr());
 	write_VTTBR(stage2_vttbr(&v->vm->s2));
 	write_VMPIDR(v->vmpidr);
@@ -45,22 +54,39 @@ static void vm_enter_cpu(struct vcpu *v)
 	isb();
 	tlbi_nsnh_all();
 	dsb();
-	/* VM: stage 2 on; SWIO; FMO/IMO/AMO: physical FIQ/IRQ/aborts come to Hyp; TWI: a
-	 * guest WFI traps; TSC: SMC traps (PSCI may come that way too). WFE is left alone:
-	 * with one vCPU per CPU, a spinning guest loses nothing to itself. */
-	write_HCR((1u << 0) | (1u << 1) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 13) | (1u << 19));
+	write_HCR(hcr);
 	isb();
 }
 
+/* The world switch out: v's whole context to memory, nothing of it left in this CPU's
+ * virtual interface, timers or physical GIC (as for a pause). */
+static void switch_out(struct vcpu *v)
+{
+	vcpu_ctx_save(v);
+	vcpu_pmu_save(&v->pmu);
+	vgic_park(v);
+	vgic_cpu_stop(v);
+	sched_switched_out(v);
+}
+
+/* Run v on this CPU until it powers off, blocks, or its slice ends with another vCPU
+ * waiting (hyp/sched.c). Its context comes from memory and, unless it powered off, goes
+ * back there. */
 void vcpu_run(struct vcpu *v)
 {
+	struct pcpu *p = this_pcpu();
 	unsigned exit;
 
 	write_HTPIDR((uint32_t)v); /* for the panic dump */
-	v->pcpu = this_cpu_id();
+	p->vcpu = v;
+	v->run_since = read_CNTPCT();
+	v->turns++;
 	vm_enter_cpu(v);
 	vcpu_ctx_load(v);
+	if (v->ran)
+		vcpu_pmu_load(&v->pmu); /* first run: the PMU as the CPU has it */
 	vgic_cpu_start(v);
+	sched_switched_in(v);
 	/* Its timers and hardware-mapped lines from its state in memory (a cold resume). */
 	vgic_unpark(v);
 	ptimer_resume(v);
@@ -76,7 +102,7 @@ void vcpu_run(struct vcpu *v)
 	}
 	v->running = true;
 	v->ran = true;
-	while (v->power == VCPU_ON) {
+	while (v->power == VCPU_ON && !v->blocked && !p->resched) {
 		/* Between an exit and the next entry: the LRs are folded back here. */
 		if (v->vm->pause_req) {
 			vcpu_park(v);
@@ -91,24 +117,38 @@ void vcpu_run(struct vcpu *v)
 			vgic_sync(v);
 		vcpu_handle_exit(v, exit);
 	}
-	v->running = false;
-	vgic_cpu_stop(v);
+	p->resched = false;
+	v->run_ticks += read_CNTPCT() - v->run_since;
+	if (v->power == VCPU_ON) {
+		switch_out(v);
+		v->running = false;
+	} else {
+		v->running = false;
+		vgic_cpu_stop(v);
+	}
 	write_HCR(0);
 	write_HTPIDR(0);
-	this_pcpu()->vcpu = 0;
+	p->vcpu = 0;
+	sched_timer_update(); /* the blocked vCPUs' wake-ups alone now */
 	dsb();
 	/* Last: from here on a CPU_ON may hand the vCPU to this CPU again (enum vcpu_power). */
-	__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
-	sev();
+	if (v->power != VCPU_ON) {
+		v->blocked = false;
+		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+		sev();
+	}
 }
 
 void pcpu_serve(unsigned cpu)
 {
+	struct pcpu *p = &pcpus[cpu];
+
 	for (;;) {
-		pcpu_idle_enter();
-		while (!pcpus[cpu].vcpu)
-			pcpu_idle_wait();
-		pcpu_idle_exit();
-		vcpu_run(pcpus[cpu].vcpu);
+		struct vcpu *v = sched_pick(p);
+
+		if (v)
+			vcpu_run(v);
+		else
+			sched_idle(p);
 	}
 }

@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include "arm/sysreg.h"
 #include "bootdesc.h"
 #include "gic/gic.h"
 #include "gic/vgic_hw.h"
 #include "hyp/hvc_abi.h"
 #include "hyp/log.h"
 #include "hyp/page_pool.h"
+#include "hyp/sched.h"
 #include "hyp/testdev.h"
 #include "hyp/vm.h"
 
@@ -63,8 +65,9 @@ static int check_bootdesc(const struct bootdesc *bd, unsigned nr_cpus)
 			bd->nr_irqs);
 		return -EINVAL;
 	}
-	if (bd->vcpus == 0 || bd->vcpus > nr_cpus) {
-		log_err("%u vCPUs asked for, %u physical CPUs online (one vCPU per CPU)\n", bd->vcpus, nr_cpus);
+	if (bd->vcpus == 0 || bd->vcpus > MAX_VCPUS || nr_cpus == 0) {
+		log_err("%u vCPUs asked for: 1 to %u (they share the %u physical CPUs online)\n", bd->vcpus,
+			MAX_VCPUS, nr_cpus);
 		return -EINVAL;
 	}
 	return 0;
@@ -79,6 +82,7 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 	if (err)
 		return err;
 	vm->vmid = next_vmid++;
+	vm->created_at = read_CNTPCT();
 	vm->nr_vcpus = bd->vcpus;
 	vm->ram_ipa = GUEST_RAM_IPA;
 	vm->ram_pa = GUEST_RAM_PA;
@@ -119,6 +123,7 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 		v->id = i;
 		v->vmpidr = (1u << 31) | i; /* multiprocessor format, cluster 0, CPU i */
 	}
+	sched_place(vm, nr_cpus);
 	/* The VGIC through its device API, at the board's addresses; its GICD and GICC are
 	 * mapped where it was told. */
 	err = vgic_vm_init(vm, VGIC_GICD_IPA, VGIC_GICC_IPA, bd->nr_irqs ? bd->nr_irqs : VM_NR_IRQS_DEFAULT);

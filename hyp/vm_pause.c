@@ -18,6 +18,7 @@
 #include "gic/vgic_hw.h"
 #include "hyp/log.h"
 #include "hyp/pcpu.h"
+#include "hyp/sched.h"
 #include "hyp/timer.h"
 #include "hyp/vm.h"
 
@@ -49,6 +50,8 @@ static void park_end(struct vcpu *v)
 	v->parked = false;
 	vgic_unpark(v);
 	ptimer_resume(v);
+	/* A restore may have powered on another vCPU of this CPU: its turn must come. */
+	sched_note_runnable();
 }
 
 void vcpu_park(struct vcpu *v)
@@ -115,9 +118,9 @@ void vm_continue(struct vm *vm)
 	vm->cntvoff += read_CNTPCT() - vm->paused_at;
 	dsb();
 	vm->pause_req = false;
+	/* Parked vCPUs, and the CPUs of switched-out ones, which could not be picked. */
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		if (vm->vcpus[i].parked)
-			pcpu_wake(vm->vcpus[i].pcpu);
+		pcpu_wake(vm->vcpus[i].pcpu);
 	/* The monitor's own vCPU, parked in its exit path by vm_pause: it goes on from
 	 * here (the run loop only looks at pause_req). */
 	if (this_pcpu()->vcpu && this_pcpu()->vcpu->vm == vm)

@@ -3,6 +3,7 @@
 #define PLATFORM_H
 
 #define MAX_CPUS 4
+#define MAX_VCPUS 8 /* per VM: the GICv2 limit; more than CPUs share them (hyp/sched.c) */
 #define HYP_STACK_SIZE 0x4000
 #define HYP_STACK_SHIFT 14
 

@@ -12,6 +12,9 @@ trap 'rm -rf "$out"' EXIT
 
 "$here/run-guest" --kernel "$bin" --vcpus 2 --icount --timeout 120 </dev/null >"$out/hyp.log" 2>&1 \
 	|| { echo "bench: the run under the hypervisor failed:"; tail -20 "$out/hyp.log"; exit 1; }
+# Two vCPUs sharing one CPU: the world switch rows.
+"$here/run-guest" --kernel "$bin" --vcpus 2 --smp 1 --icount --timeout 120 </dev/null >"$out/shared.log" 2>&1 \
+	|| { echo "bench: the run with 2 vCPUs on 1 CPU failed:"; tail -20 "$out/shared.log"; exit 1; }
 # Natively: QEMU's own loader, no EL2 (virtualization=off), so the guest is in SVC.
 timeout 120 qemu-system-arm -M vexpress-a15,secure=off,virtualization=off -cpu cortex-a15 -smp 1 \
 	-m 256M -nographic -audiodev none,id=snd0 -no-reboot -icount shift=0,sleep=off \
@@ -33,6 +36,8 @@ describe() {
 	hvc-with-full-lrs) echo "HVC with 4 LRs in use (held: the guest moved nothing in them)" ;;
 	ipi-other-vcpu-latency) echo "virtual IPI: GICD_SGIR write to the other vCPU's IRQ handler" ;;
 	unmapped-ipa-abort-latency) echo "load from an unmapped IPA to the guest's abort handler" ;;
+	ipi-switched-out-vcpu-latency) echo "virtual IPI to a switched-out vCPU (2 vCPUs, 1 CPU; the sender then WFIs): SGIR write to its handler" ;;
+	vcpu-ping-pong-one-cpu) echo "SGI ping-pong between 2 vCPUs on 1 CPU: two world switches, two SGIs, two WFIs" ;;
 	esac
 }
 table="| operation | under the hypervisor | native |
@@ -44,6 +49,12 @@ for n in hvc-round-trip mmio-read mmio-write gicd-read gicd-write gicc-iar-eoir 
 	nat=$(value native "$n")
 	table+="
 | $(describe "$n") | $h | ${nat:-n/a} |"
+done
+for n in ipi-switched-out-vcpu-latency vcpu-ping-pong-one-cpu; do
+	h=$(value shared "$n")
+	[ -n "$h" ] || { echo "bench: no figure for $n"; cat "$out/shared.log"; exit 1; }
+	table+="
+| $(describe "$n") | $h | n/a |"
 done
 
 # ---- Linux boot time, under the hypervisor and natively, side by side ----

@@ -87,6 +87,11 @@ done
 for name in boot hvc psci psci_stress_2vcpu smp_gic vgic_irq timer reset; do
 	guest_suite "$name" "secure-$name" --secure
 done
+# More vCPUs than physical CPUs: the SMP suites again with every vCPU on one CPU, which
+# the hypervisor time-slices (hyp/sched.c; guest test sched checks the slicing itself).
+for name in psci smp_gic psci_stress_2vcpu vgic_order_2vcpu snapshot_vgic_smp; do
+	guest_suite "$name" "shared-$name" --smp 1
+done
 smc_branch() { # LOG TEST: the test ran and passed in that log
 	if grep -q "^PASS: $2\$" <(tr -d '\r' <"$logs/guest-$1.log"); then
 		pass "guest/$1-took-$2"
@@ -147,6 +152,16 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 	done
 	linux_boot linux-lpae-2vcpu 2
 	linux_kernel=
+	# Four vCPUs on two CPUs (time-sliced): Linux to its checks, and its snapshots.
+	linux_boot linux-4vcpu-on-2cpus 4 --smp 2
+	linux_kernel="$B/linux/zImage-lpae"
+	linux_boot linux-tc2-lpae-4vcpu-on-2cpus 4 --smp 2 --dtb "$B/linux/dtbs/vexpress-v2p-ca15_a7.dtb"
+	linux_kernel=
+	if linux_run linux-snapshot-4vcpu-on-2cpus "$here/run-guest-driven" --append "console=ttyAMA0 hypsnap" \
+		--vcpus 4 --smp 2 --mem 256M; then
+		[ $rc -eq 0 ] && pass "linux-snapshot-4vcpu-on-2cpus/powers-off-cleanly" ||
+			fail "linux-snapshot-4vcpu-on-2cpus/powers-off-cleanly: exit $rc"
+	fi
 	# Entered from Secure SVC (QEMU secure=on): on the guest platform's tree, and the LPAE
 	# kernel on the stock TC2 tree as the real board would run it.
 	linux_boot linux-secure-2vcpu 2 --secure

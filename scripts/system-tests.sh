@@ -120,6 +120,14 @@ monitor_runner_args=(--vcpus 2)
 monitor_test monitor-answers-with-vcpu0-off "$B/guest/selftest/cpu0off.bin" "vCPU 0 going off" \
 	"status quit" \
 	"vcpu0: off" "vcpu1: on, running on cpu1" "quit: powering the machine off"
+# Both vCPUs placed on one CPU: vCPU 1 runs on cpu0 once vCPU 0 is off, and the status
+# gives each vCPU's CPU time and turns.
+monitor_runner_args=(--vcpus 2 --smp 1)
+monitor_test monitor-cpu-time-on-a-shared-cpu "$B/guest/selftest/cpu0off.bin" "vCPU 0 going off" \
+	"status quit" \
+	"vcpu0: off on cpu0;.*cpu time [0-9]+ ms \([0-9]+% of the VM's life\) in [1-9][0-9]* turns?$" \
+	"vcpu1: on, running on cpu0;.*cpu time [0-9]+ ms \([0-9]+% of the VM's life\) in [1-9][0-9]* turns?$" \
+	"quit: powering the machine off"
 monitor_runner_args=()
 check_refusal runner-bad-irqs "64 to 1024 lines" --kernel "$demo" --irqs 100
 # A kernel image larger than the guest's RAM is refused, naming the file, before QEMU starts.

@@ -139,6 +139,66 @@ static void on_dabt(enum exc_kind k, struct exc_frame *f)
 
 static void load_unmapped(void) { (void)mmio_r32(UNMAPPED_IPA); }
 
+/* ---- two vCPUs sharing one CPU (run with --vcpus 2 --smp 1): the world switch ----
+ * vCPU 1 waits in WFI, IRQs unmasked; its handler notes the time and answers with SGI 4.
+ * vCPU 0 sends SGI 3 and waits in WFI (IRQs masked) for the answer: its WFI blocks it, so
+ * the CPU switches to vCPU 1 and, once vCPU 1 waits again, back. */
+#define SGI_PING 3
+#define SGI_PONG 4
+
+static void on_ping(enum exc_kind k, struct exc_frame *f)
+{
+	uint64_t now = read_cntvct();
+	uint32_t iar = gicc_r(GICC_IAR);
+	(void)k;
+	(void)f;
+	if ((iar & 0x3ff) == SPURIOUS)
+		return;
+	irq_at = now;
+	irq_seen++;
+	gicc_w(GICC_EOIR, iar);
+	gic_sgi(0, 1u << 0, SGI_PONG);
+}
+
+static void second_ping(uint32_t ctx)
+{
+	(void)ctx;
+	gic_enable(SGI_PING);
+	gicc_w(GICC_PMR, 0xff);
+	gicc_w(GICC_CTLR, 1);
+	second_up = 1;
+	irqs_on();
+	while (!second_stop)
+		__asm__ volatile("wfi");
+	irqs_off();
+}
+
+static void ping_pong(void)
+{
+	uint32_t iar;
+
+	gic_sgi(0, 1u << 1, SGI_PING);
+	do {
+		__asm__ volatile("wfi");
+		iar = gicc_r(GICC_IAR);
+	} while ((iar & 0x3ff) == SPURIOUS);
+	gicc_w(GICC_EOIR, iar);
+}
+
+static void shared_cpu_bench(void)
+{
+	set_exc_handler(EXC_IRQ, on_ping);
+	gic_enable(SGI_PONG);
+	secondary_fn[1] = second_ping;
+	psci_cpu_on(1, 0);
+	while (!second_up) /* no WFI: nothing would wake vCPU 0; its turn ends instead */
+		;
+	print_tenths("ipi-switched-out-vcpu-latency", latency(ping_pong));
+	report("vcpu-ping-pong-one-cpu", TIME_LOOP(ping_pong()));
+	second_stop = 1;
+	gic_sgi(0, 1u << 1, SGI_PING); /* let it see the stop */
+}
+
 int main(void)
 {
 	volatile uint32_t sink;
@@ -152,6 +212,11 @@ int main(void)
 	gic_setup();
 	empty_ticks = 0;
 	empty_ticks = TIME_LOOP((void)0);
+	if (!native && hyp_info(HYP_INFO_CPUS_IN_HYP) < hyp_info(HYP_INFO_VCPUS)) {
+		shared_cpu_bench();
+		MARK();
+		return 0; /* guest_main says DONE and powers off */
+	}
 	if (!native) {
 		report("hvc-round-trip", TIME_LOOP(hvc_version()));
 		report("mmio-read", TIME_LOOP(sink = mmio_r32(TESTDEV_IPA)));

@@ -162,7 +162,11 @@ int main(void)
 		}
 		EXPECT_EQ(job_result & 0x3ff, 40);
 		EXPECT(run_job(JOB_EOI, 40));
-		EXPECT(hyp_stat(HYP_STAT_KICKS) - kicks >= 2);
+		/* With a CPU each, vCPU 1 runs meanwhile and is kicked; sharing one CPU (make
+		 * test runs this suite with --smp 1 too) it is switched out, and the change
+		 * waits in the model for its next turn, with no kick. */
+		if (hyp_info(HYP_INFO_CPUS_IN_HYP) >= 2)
+			EXPECT(hyp_stat(HYP_STAT_KICKS) - kicks >= 2);
 		EXPECT_EQ(logs[1].n, 0);
 	}
 	test_end();

@@ -11,7 +11,14 @@ struct vcpu;
 struct pcpu {
 	unsigned id;
 	volatile bool online;     /* reached the hypervisor in Hyp mode, MMU on */
-	struct vcpu *volatile vcpu; /* the vCPU this CPU runs, once assigned */
+	struct vcpu *volatile vcpu; /* the vCPU loaded on this CPU now, or NULL */
+	/* The scheduler's (hyp/sched.c): the vCPUs placed here, the last one picked, a
+	 * request to leave the running vCPU at its next exit, and the slice's end (0: none,
+	 * no other vCPU waits). Only this CPU writes them once the VM runs. */
+	struct vcpu *placed[MAX_VCPUS];
+	unsigned nr_placed, last;
+	volatile bool resched;
+	uint64_t slice_start, slice_end;
 };
 
 extern struct pcpu pcpus[MAX_CPUS];

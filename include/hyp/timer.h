@@ -17,6 +17,8 @@ void vtimer_sync(struct vcpu *v, bool deactivated);
 void ptimer_resume(struct vcpu *v);
 /* Physical PPI 26 (Hyp timer) fired. */
 void ptimer_hyp_irq(struct vcpu *v);
+/* When v's emulated physical timer will assert its output, if it is armed and has not. */
+bool ptimer_deadline(const struct vcpu *v, uint64_t *when);
 /* Emulated CNTP_* access; returns false if `reg` is not a physical timer register. */
 enum ptimer_reg { PTIMER_CTL, PTIMER_TVAL, PTIMER_CVAL };
 uint64_t ptimer_read(struct vcpu *v, enum ptimer_reg reg);

@@ -106,8 +106,14 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	uint32_t vmpidr;
-	unsigned pcpu;             /* the physical CPU it runs on (one vCPU per CPU) */
-	volatile bool running;
+	unsigned pcpu;             /* the physical CPU it is placed on (hyp/sched.c) */
+	volatile bool running;     /* its context is loaded on its CPU */
+	volatile bool blocked;     /* switched out waiting for an interrupt (hyp/sched.c) */
+	volatile bool woken;       /* woken from that: its CPU runs it next */
+	uint64_t wake_at;          /* then: CNTPCT when one of its timers fires (~0: never) */
+	/* CPU time: counter ticks it had its CPU, since when it has it now, its turns. */
+	uint64_t run_ticks, run_since;
+	uint32_t turns;
 	bool ran;                  /* has entered the guest at least once */
 	volatile bool parked;      /* stopped by vm_pause, its context in `ctx` */
 	volatile int power;        /* enum vcpu_power: PSCI's view of this vCPU */

@@ -19,6 +19,7 @@ enum vm_region_kind { VMR_RAM, VMR_DEVICE, VMR_EMULATED };
 
 struct vm {
 	uint8_t vmid;
+	uint64_t created_at; /* CNTPCT: the base of the vCPUs' CPU-time shares */
 	unsigned nr_vcpus;
 	uint32_t ram_ipa, ram_pa, ram_size;
 	uint32_t entry_ipa, dtb_ipa;
@@ -51,7 +52,7 @@ struct vm {
 		bool phys_active;  /* taken by the hypervisor, not yet deactivated by the guest */
 	} hwirqs[4];
 	unsigned nr_hwirqs;
-	struct vcpu vcpus[MAX_CPUS];
+	struct vcpu vcpus[MAX_VCPUS];
 };
 
 static inline void vgic_lock(struct vm *vm) { spin_lock(&vm->vgic_lock); }
