@@ -146,6 +146,7 @@ bool sched_block(struct vcpu *v)
 	if (!sched_shared(v) || !others_runnable(v))
 		return false;
 	v->blocked = true;
+	this_pcpu()->resched = true; /* the run loop's one check for leaving the guest */
 	return true;
 }
 

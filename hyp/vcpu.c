@@ -102,7 +102,7 @@ void vcpu_run(struct vcpu *v)
 	}
 	v->running = true;
 	v->ran = true;
-	while (v->power == VCPU_ON && !v->blocked && !p->resched) {
+	while (v->power == VCPU_ON && !p->resched) { /* resched: blocked, or its turn is over */
 		/* Between an exit and the next entry: the LRs are folded back here. */
 		if (v->vm->pause_req) {
 			vcpu_park(v);
