@@ -45,7 +45,7 @@ GUEST_LIB_OBJS := $(patsubst %,$(B)/guest/%.o,$(basename $(GUEST_LIB_SRCS)))
 GUEST_TESTS := $(basename $(notdir $(wildcard guest/tests/*.c)))
 GUEST_BINS := $(patsubst %,$(B)/guest/tests/%.bin,$(GUEST_TESTS)) $(B)/guest/demo/demo.bin \
 	$(B)/guest/bench/bench.bin $(B)/guest/bench/snapbench.bin $(B)/guest/bench/compute.bin $(B)/guest/selftest/hang.bin $(B)/guest/selftest/idle.bin \
-	$(B)/guest/selftest/busy.bin $(B)/guest/selftest/cpu0off.bin
+	$(B)/guest/selftest/busy.bin $(B)/guest/selftest/cpu0off.bin $(B)/guest/bench/compute10.bin
 
 # Host unit tests: the hardware-independent code, under ASan and UBSan.
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -I. $(LAYOUT_DEFS) \
@@ -148,6 +148,12 @@ $(B)/guest/guest/bench/bench-prof.o: guest/bench/bench.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (profile)"
 	$(Q)$(CC) $(TARGET_CFLAGS) -Iguest/lib -DPROFILE -DN=$(PROF_N) -DNLAT=$(PROF_NLAT) -c $< -o $@
+
+# The compute guest for 10 s, for the fair-share test of two VMs (scripts/run-tests.sh).
+$(B)/guest/guest/bench/compute10.o: guest/bench/compute.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (10 s)"
+	$(Q)$(CC) $(TARGET_CFLAGS) -Iguest/lib -DSECONDS=10 -c $< -o $@
 
 profile: setup
 	@$(MAKE) --no-print-directory $(B)/hyp.elf $(B)/guest/bench/bench-prof.bin

@@ -76,7 +76,7 @@ static void attach(struct vm *vm)
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		vgic_map_hw(&vm->vgic, i, PPI_VIRT_TIMER, PPI_VIRT_TIMER);
 	for (unsigned i = 0; i < vm->nr_hwirqs; i++)
-		vgic_map_hw(&vm->vgic, 0, vm->hwirqs[i].intid, vm->hwirqs[i].intid);
+		vgic_map_hw(&vm->vgic, 0, vm->hwirqs[i].virt, vm->hwirqs[i].phys);
 }
 
 /* ran: has any vCPU ever run; else: is any in the guest now (running, not paused). */
@@ -221,38 +221,45 @@ void vgic_flush(struct vcpu *v)
 	v->lrs.hcr = hcr;
 }
 
-int vgic_passthrough_spi(struct vm *vm, unsigned intid, unsigned pcpu)
+/* Which VM each passed-through physical SPI belongs to: it may arrive on a CPU that runs
+ * another VM's vCPU, or none. */
+static struct vm *hw_owner[1020];
+
+int vgic_passthrough_spi(struct vm *vm, unsigned virt, unsigned phys, unsigned pcpu)
 {
-	if (vm->nr_hwirqs == sizeof(vm->hwirqs) / sizeof(vm->hwirqs[0]) || intid < 32 ||
-	    intid >= vm->vgic.nr_irqs)
+	if (vm->nr_hwirqs == sizeof(vm->hwirqs) / sizeof(vm->hwirqs[0]) || virt < 32 ||
+	    virt >= vm->vgic.nr_irqs || phys < 32 || phys >= gic_lines() || hw_owner[phys])
 		return -EINVAL;
-	vm->hwirqs[vm->nr_hwirqs++] = (struct vm_hwirq){ (uint16_t)intid, false };
-	vgic_map_hw(&vm->vgic, 0, intid, intid);
-	gic_route_spi(intid, pcpu);
-	gic_set_priority(intid, 0xa0);
-	gic_enable_irq(intid);
+	vm->hwirqs[vm->nr_hwirqs++] = (struct vm_hwirq){ (uint16_t)virt, (uint16_t)phys, false };
+	hw_owner[phys] = vm;
+	vgic_map_hw(&vm->vgic, 0, virt, phys);
+	gic_route_spi(phys, pcpu);
+	gic_set_priority(phys, 0xa0);
+	gic_enable_irq(phys);
 	return 0;
 }
 
-static struct vm_hwirq *find_hwirq(struct vm *vm, unsigned intid)
+static struct vm_hwirq *find_hwirq(struct vm *vm, unsigned phys)
 {
 	for (unsigned i = 0; i < vm->nr_hwirqs; i++)
-		if (vm->hwirqs[i].intid == intid)
+		if (vm->hwirqs[i].phys == phys)
 			return &vm->hwirqs[i];
 	return 0;
 }
 
-bool vgic_hw_irq(struct vcpu *v, uint32_t iar)
+bool vgic_hw_irq(uint32_t iar)
 {
-	struct vm_hwirq *h = find_hwirq(v->vm, iar & 0x3ff);
+	unsigned phys = iar & 0x3ff;
+	struct vm *vm = phys < 1020 ? hw_owner[phys] : 0;
+	struct vm_hwirq *h = vm ? find_hwirq(vm, phys) : 0;
 
 	if (!h)
 		return false;
 	gic_eoi(iar); /* priority drop only: the guest's EOI deactivates it */
-	vgic_lock(v->vm);
+	vgic_lock(vm);
 	h->phys_active = true;
-	vgic_set_level(&v->vm->vgic, 0, h->intid, true); /* SPIs: no vCPU's own (vCPU 0's) */
-	vgic_unlock(v->vm);
+	vgic_set_level(&vm->vgic, 0, h->virt, true); /* SPIs: no vCPU's own (vCPU 0's) */
+	vgic_unlock(vm);
 	return true;
 }
 
@@ -265,7 +272,7 @@ static void hw_deactivated(struct vcpu *v, unsigned phys)
 	if (!h)
 		return;
 	h->phys_active = false;
-	vgic_set_level(&v->vm->vgic, v->id, h->intid, false);
+	vgic_set_level(&v->vm->vgic, v->id, h->virt, false);
 }
 
 void vgic_hw_deactivate_for_guest(struct vcpu *v, unsigned phys)
@@ -373,7 +380,7 @@ void vgic_park(struct vcpu *v)
 		struct vm_hwirq *h = &v->vm->hwirqs[i];
 		if (h->phys_active) {
 			h->phys_active = false;
-			gic_deactivate(h->intid);
+			gic_deactivate(h->phys);
 		}
 	}
 }
@@ -390,9 +397,9 @@ void vgic_unpark(struct vcpu *v)
 			/* Taken while the vCPU was switched out (hyp/sched.c): hand it back too. */
 			if (h->phys_active) {
 				h->phys_active = false;
-				gic_deactivate(h->intid);
+				gic_deactivate(h->phys);
 			}
-			vgic_set_level(&v->vm->vgic, 0, h->intid, false);
+			vgic_set_level(&v->vm->vgic, 0, h->virt, false);
 		}
 	vgic_unlock(v->vm);
 	v->lrs.dirty = true;

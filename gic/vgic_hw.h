@@ -30,10 +30,12 @@ void vgic_sync(struct vcpu *v);
 /* Fold the held LRs back now: before the model is read or written for this vCPU's own
  * sake (its distributor accesses, its WFI, a pause, powering off). */
 void vgic_fold(struct vcpu *v);
-/* Pass the physical SPI `intid` through to the VM (same INTID), taken on CPU `pcpu`. */
-int vgic_passthrough_spi(struct vm *vm, unsigned intid, unsigned pcpu);
-/* A physical interrupt arrived: if it is a passed-through one, inject it and return true. */
-bool vgic_hw_irq(struct vcpu *v, uint32_t iar);
+/* Pass the physical SPI `phys` through to the VM as its SPI `virt` (hardware-mapped),
+ * taken on CPU `pcpu`. A physical SPI belongs to one VM. */
+int vgic_passthrough_spi(struct vm *vm, unsigned virt, unsigned phys, unsigned pcpu);
+/* A physical interrupt arrived, on any CPU: if it is a passed-through one, inject it into
+ * the VM it belongs to and return true (it stays active until that guest's EOI). */
+bool vgic_hw_irq(uint32_t iar);
 /* The guest completed hardware-mapped `phys` while it was in no LR (EOICount, trapped
  * GICC_DIR): deactivate the physical interrupt as the LR's HW bit would have. */
 void vgic_hw_deactivate_for_guest(struct vcpu *v, unsigned phys);

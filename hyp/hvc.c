@@ -23,6 +23,7 @@ __attribute__((noinline)) static uint32_t info(struct vcpu *v, uint32_t item, in
 	case HYP_INFO_RAM_IPA: return v->vm->ram_ipa;
 	case HYP_INFO_RAM_SIZE: return v->vm->ram_size;
 	case HYP_INFO_VCPU_ID: return v->id;
+	case HYP_INFO_VM_ID: return v->vm->index;
 	default: *ok = 0; return 0;
 	}
 }

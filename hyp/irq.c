@@ -40,7 +40,7 @@ void irq_handle_exit(struct vcpu *v)
 		monitor_rx();
 		break;
 	default:
-		if (vgic_hw_irq(v, iar))
+		if (vgic_hw_irq(iar))
 			return; /* left active: the guest's EOI deactivates it */
 		log_once(LOG_WARN, "unexpected physical interrupt %u while running vcpu%u\n", id, v->id);
 		break;

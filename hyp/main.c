@@ -1,4 +1,4 @@
-/* The hypervisor proper, on CPU 0: banner, the VM the runner asked for, and run it. */
+/* The hypervisor proper, on CPU 0: banner, the VMs the runner asked for, and run them. */
 #include "arm/sysreg.h"
 #include "boot/boot.h"
 #include "bootdesc.h"
@@ -18,7 +18,9 @@
 
 extern char __hyp_start[], __hyp_end[], hyp_stacks[];
 
-static struct vm vm0;
+static struct vm vms[BOOTDESC_MAX_VMS];
+static unsigned nr_vms;
+static unsigned live_vms; /* not powered off by PSCI SYSTEM_OFF (hyp/psci.c) */
 
 /* Secondaries come up in microseconds; give them 100 ms of counter time. */
 static void wait_for_secondaries(unsigned expected)
@@ -69,6 +71,10 @@ static int resume_from_disk(struct vm *vm)
 	return 0;
 }
 
+/* PSCI SYSTEM_OFF of one VM among several: the board powers off with the last one. */
+bool vm_last_off(void) { return __atomic_sub_fetch(&live_vms, 1, __ATOMIC_ACQ_REL) == 0; }
+unsigned vm_count(void) { return nr_vms; }
+
 void hyp_main(void)
 {
 	const struct bootdesc *bd = (const struct bootdesc *)BOOTDESC_PA;
@@ -77,22 +83,31 @@ void hyp_main(void)
 
 	wait_for_secondaries(present);
 	banner(present);
-	if (vm_create(&vm0, bd, pcpu_online_count())) {
+	if (bootdesc_check(bd)) {
 		console_printf("hyp: no VM to run; powering off\n");
 		vexpress_power_off();
 	}
-	vm_print_map(&vm0);
-	snap_shape_of(&vm0, &shape);
+	for (nr_vms = 0; nr_vms < bd->nr_vms; nr_vms++) {
+		if (vm_create(&vms[nr_vms], bd, nr_vms, pcpu_online_count())) {
+			console_printf("hyp: no VM to run; powering off\n");
+			vexpress_power_off();
+		}
+		vm_print_map(&vms[nr_vms]);
+	}
+	live_vms = nr_vms;
+	/* The snapshot disk and the monitor's snapshot commands are VM 0's. */
+	snap_shape_of(&vms[0], &shape);
 	snap_disk_attach(&shape, bd->boot_time);
-	if (vm0.resume && resume_from_disk(&vm0)) {
+	if (vms[0].resume && resume_from_disk(&vms[0])) {
 		console_printf("hyp: no VM to run; powering off\n");
 		vexpress_power_off();
 	}
-	console_printf("=== starting guest: the hypervisor's log and monitor continue on UART1 ===\n");
+	console_printf("=== starting guest%s: the hypervisor's log and monitor continue on UART1 ===\n",
+		       nr_vms > 1 ? "s" : "");
 	log_set_console(UART1_PA);
 	console_printf("\n=== hyp %s: log and monitor (the guest's console is UART0) ===\n", HYP_BUILD_ID);
-	monitor_start(&vm0);
-	/* vCPU 0 is on (vm_create, or the snapshot): the CPUs pick what is theirs. */
+	monitor_start(vms, nr_vms);
+	/* Every VM's vCPU 0 is on (vm_create, or the snapshot): the CPUs pick what is theirs. */
 	for (unsigned i = 1; i < MAX_CPUS; i++)
 		if (pcpus[i].online)
 			pcpu_wake(i);

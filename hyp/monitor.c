@@ -12,16 +12,19 @@
 #include "hyp/pcpu.h"
 #include "hyp/vm.h"
 
-static struct vm *mon_vm;
+static struct vm *mon_vm;   /* the one the commands act on: VM 0 */
+static struct vm *mon_vms;  /* every VM, for status */
+static unsigned mon_nr;
 static char line[80];
 static unsigned len;
 
 static const char *const power_name[] = { "off", "on", "stopping" };
 
-static void cmd_status(struct vm *vm)
+static void status_of(struct vm *vm)
 {
-	console_printf("VM %u: %u vCPU(s), RAM %#x bytes at IPA %#x (PA %#x), %u interrupt lines\n",
-		       vm->vmid, vm->nr_vcpus, vm->ram_size, vm->ram_ipa, vm->ram_pa, vm->vgic.nr_irqs);
+	console_printf("VM %u (VMID %u): %u vCPU(s), RAM %#x bytes at IPA %#x (PA %#x), %u interrupt lines, console UART at %#x%s\n",
+		       vm->index, vm->vmid, vm->nr_vcpus, vm->ram_size, vm->ram_ipa, vm->ram_pa, vm->vgic.nr_irqs,
+		       vm->console_pa, vm->off ? "; powered off" : "");
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		const struct vcpu *v = &vm->vcpus[i];
 		const struct vcpu_stats *s = &v->stats;
@@ -41,6 +44,17 @@ static void cmd_status(struct vm *vm)
 			console_printf("    maintenance: %u in a row at PC %08x (GICH_MISR %#x); conditions dropped at entry: %u\n",
 				       v->storm.run, v->storm.pc, v->storm.misr, v->storm.dropped);
 	}
+}
+
+/* Every VM: the others run beside the one the commands act on. */
+static void cmd_status(struct vm *vm)
+{
+	if (!mon_nr) {
+		status_of(vm);
+		return;
+	}
+	for (unsigned i = 0; i < mon_nr; i++)
+		status_of(&mon_vms[i]);
 }
 
 static void print_irq(unsigned intid, const struct vgic_irq *irq)
@@ -222,9 +236,11 @@ void monitor_rx(void)
 	}
 }
 
-void monitor_start(struct vm *vm)
+void monitor_start(struct vm *vms, unsigned nr)
 {
-	mon_vm = vm;
+	mon_vm = &vms[0];
+	mon_vms = vms;
+	mon_nr = nr;
 	pl011_enable_rx_irq(UART1_PA);
 	gic_route_spi(UART1_INTID, 0);
 	/* Above everything else the hypervisor takes (gic/vgic_hw.c): the monitor answers

@@ -3,6 +3,7 @@
  * is placed on (hyp/sched.c), which takes it at once if it has nothing else to run. */
 #include "arm/sysreg.h"
 #include "drivers/vexpress_sysreg.h"
+#include "gic/gic.h"
 #include "gic/vgic_hw.h"
 #include "hyp/hvc.h"
 #include "hyp/hvc_abi.h"
@@ -51,6 +52,34 @@ static uint32_t affinity_info(struct vcpu *v, uint32_t mpidr, uint32_t level)
 		return PSCI_RET_INVALID_PARAMETERS;
 	/* STOPPING is still ON: the CPU is not off until its run loop has let it go. */
 	return t->power == VCPU_OFF ? PSCI_AFFINITY_OFF : PSCI_AFFINITY_ON;
+}
+
+/* SYSTEM_OFF: the VM stops for good; the board powers off with the last VM. Every vCPU of
+ * the VM goes to STOPPING: the caller's and the running ones' loops end at once (a kick),
+ * a switched-out one is made OFF by its CPU's next pick (hyp/sched.c). */
+static void system_off(struct vcpu *v, const char *call)
+{
+	struct vm *vm = v->vm;
+
+	if (vm_last_off()) {
+		log_info("vcpu%u: PSCI %s: powering off\n", v->id, call);
+		vexpress_power_off();
+	}
+	log_info("VM %u: PSCI %s by vcpu%u: the VM stops; the other VMs run on\n", vm->index, call, v->id);
+	vm->off = true;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *u = &vm->vcpus[i];
+		int on = VCPU_ON;
+
+		if (!__atomic_compare_exchange_n(&u->power, &on, VCPU_STOPPING, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE) || u == v)
+			continue;
+		dsb();
+		if (u->running)
+			gic_send_sgi(1u << u->pcpu, SGI_KICK);
+		else
+			pcpu_wake(u->pcpu);
+	}
 }
 
 /* Every power state is served as standby (the architecture lets an implementation enter a
@@ -142,9 +171,17 @@ __attribute__((noinline)) void psci_call(struct vcpu *v, uint32_t fid)
 		system_suspend(v, r[1], r[2]);
 		break;
 	case PSCI_SYSTEM_OFF:
-		log_info("vcpu%u: PSCI SYSTEM_OFF: powering off\n", v->id);
-		vexpress_power_off();
+		system_off(v, "SYSTEM_OFF");
+		break;
 	case PSCI_SYSTEM_RESET:
+		if (vm_count() > 1) {
+			/* Restarting one VM alone needs pristine copies of its images, which the
+			 * runner does not keep yet: the VM stops instead (docs/guest-platform.md). */
+			log_warn("VM %u: PSCI SYSTEM_RESET with other VMs running: not supported yet, the VM stops\n",
+				 v->vm->index);
+			system_off(v, "SYSTEM_RESET");
+			break;
+		}
 		/* The board resets: QEMU reloads every image and the boot descriptor, and the
 		 * hypervisor builds the VM again from them. */
 		log_info("vcpu%u: PSCI SYSTEM_RESET: restarting the machine\n", v->id);

@@ -217,24 +217,11 @@ void sched_hyp_timer(void)
 	sched_timer_update();
 }
 
-/* The vCPU a passed-through physical interrupt belongs to (vCPU 0 of the VM that has it). */
-static struct vcpu *hwirq_owner(struct pcpu *p, unsigned intid)
-{
-	for (unsigned i = 0; i < p->nr_placed; i++) {
-		struct vm *vm = p->placed[i]->vm;
-		for (unsigned k = 0; k < vm->nr_hwirqs; k++)
-			if (vm->hwirqs[k].intid == intid)
-				return &vm->vcpus[0];
-	}
-	return 0;
-}
-
 void sched_idle(struct pcpu *p)
 {
 	bool waiting = false;
 	uint32_t iar;
 	unsigned id;
-	struct vcpu *owner;
 
 	/* Blocked vCPUs wait for their timers and devices: every interrupt may be for them.
 	 * With none (all off, or the VM paused), sleep as before, open only to SGI_WAKE and
@@ -266,8 +253,7 @@ void sched_idle(struct pcpu *p)
 	case SGI_KICK:
 		break;
 	default:
-		owner = hwirq_owner(p, id);
-		if (owner && vgic_hw_irq(owner, iar))
+		if (vgic_hw_irq(iar))
 			return; /* left active until the guest's EOI (after its switch-in) */
 		log_once(LOG_WARN, "unexpected physical interrupt %u on idle CPU %u\n", id, p->id);
 		break;

@@ -40,10 +40,8 @@ static int testdev_write_locked(void *dev, struct vcpu *v, uint32_t off, unsigne
 static const struct mmio_ops testdev_locked_ops = { testdev_read_locked, testdev_write_locked };
 static uint8_t next_vmid = 1;
 
-static int check_bootdesc(const struct bootdesc *bd, unsigned nr_cpus)
+int bootdesc_check(const struct bootdesc *bd)
 {
-	uint64_t host_end = (uint64_t)HYP_PA + bd->host_mem;
-
 	if (bd->magic != BOOTDESC_MAGIC) {
 		log_err("no guest to run: no boot descriptor at %#x (magic %08x). Start the hypervisor with scripts/run-guest, which loads the guest and writes it.\n",
 			BOOTDESC_PA, bd->magic);
@@ -54,51 +52,86 @@ static int check_bootdesc(const struct bootdesc *bd, unsigned nr_cpus)
 			BOOTDESC_VERSION);
 		return -EINVAL;
 	}
-	if (bd->guest_mem < 0x100000 || (bd->guest_mem & (PAGE_SIZE - 1)) ||
-	    (uint64_t)GUEST_RAM_PA + bd->guest_mem > host_end) {
-		log_err("guest RAM of %#x bytes does not fit: host RAM ends at %#llx, guest RAM starts at %#x (min 1 MiB, 4 KiB multiple)\n",
-			bd->guest_mem, host_end, GUEST_RAM_PA);
-		return -E2BIG;
-	}
-	if (bd->nr_irqs % 32 || bd->nr_irqs > 1024 || (bd->nr_irqs && bd->nr_irqs < 64)) {
-		log_err("%u interrupt lines asked for: the virtual GIC has 64 to 1024, a multiple of 32\n",
-			bd->nr_irqs);
+	if (bd->nr_vms == 0 || bd->nr_vms > BOOTDESC_MAX_VMS) {
+		log_err("%u VMs asked for: 1 to %u\n", bd->nr_vms, BOOTDESC_MAX_VMS);
 		return -EINVAL;
 	}
-	if (bd->vcpus == 0 || bd->vcpus > MAX_VCPUS || nr_cpus == 0) {
-		log_err("%u vCPUs asked for: 1 to %u (they share the %u physical CPUs online)\n", bd->vcpus,
-			MAX_VCPUS, nr_cpus);
+	if ((bd->flags & BOOTDESC_RESUME) && bd->nr_vms > 1) {
+		log_err("a resume from the snapshot disk is for one VM alone\n");
 		return -EINVAL;
 	}
 	return 0;
 }
 
-int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
+/* Where VM k's RAM must start: right after the VMs before it (scripts/run-guest's layout). */
+static uint64_t ram_pa_of(const struct bootdesc *bd, unsigned k)
 {
+	uint64_t pa = GUEST_RAM_PA;
+
+	for (unsigned j = 0; j < k; j++)
+		pa += bd->vm[j].guest_mem;
+	return pa;
+}
+
+static int check_vm(const struct bootdesc *bd, unsigned k, unsigned nr_cpus)
+{
+	const struct bootdesc_vm *d = &bd->vm[k];
+	uint64_t host_end = (uint64_t)HYP_PA + bd->host_mem;
+
+	if (d->guest_mem < 0x100000 || (d->guest_mem & (PAGE_SIZE - 1)) || d->ram_pa != ram_pa_of(bd, k) ||
+	    (uint64_t)d->ram_pa + d->guest_mem > host_end) {
+		log_err("VM %u: guest RAM of %#x bytes at PA %#x does not fit: host RAM ends at %#llx, the VM's RAM must follow the VMs before it at %#llx (min 1 MiB, 4 KiB multiple)\n",
+			k, d->guest_mem, d->ram_pa, host_end, ram_pa_of(bd, k));
+		return -E2BIG;
+	}
+	if (d->nr_irqs % 32 || d->nr_irqs > 1024 || (d->nr_irqs && d->nr_irqs < 64)) {
+		log_err("VM %u: %u interrupt lines asked for: the virtual GIC has 64 to 1024, a multiple of 32\n",
+			k, d->nr_irqs);
+		return -EINVAL;
+	}
+	if (d->vcpus == 0 || d->vcpus > MAX_VCPUS || nr_cpus == 0) {
+		log_err("VM %u: %u vCPUs asked for: 1 to %u (they share the %u physical CPUs online)\n", k,
+			d->vcpus, MAX_VCPUS, nr_cpus);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Each VM's console: UART0 at its usual address and interrupt in every VM, backed by the
+ * board's UART0, 2 and 3 (UART1 is the hypervisor's log and monitor). */
+static const uint32_t console_pa[BOOTDESC_MAX_VMS] = { 0x1c090000u, 0x1c0b0000u, 0x1c0c0000u };
+static const uint16_t console_intid[BOOTDESC_MAX_VMS] = { 37, 39, 40 }; /* SPIs 5, 7, 8 */
+
+int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_cpus)
+{
+	const struct bootdesc_vm *d = &bd->vm[k];
+	uint64_t all_ram_end = ram_pa_of(bd, bd->nr_vms), host_end = (uint64_t)HYP_PA + bd->host_mem;
 	int err;
 
 	memset(vm, 0, sizeof(*vm));
-	err = check_bootdesc(bd, nr_cpus);
+	err = check_vm(bd, k, nr_cpus);
 	if (err)
 		return err;
+	vm->index = k;
 	vm->vmid = next_vmid++;
 	vm->created_at = read_CNTPCT();
-	vm->nr_vcpus = bd->vcpus;
+	vm->nr_vcpus = d->vcpus;
 	vm->ram_ipa = GUEST_RAM_IPA;
-	vm->ram_pa = GUEST_RAM_PA;
-	vm->ram_size = bd->guest_mem;
-	vm->entry_ipa = bd->entry_ipa;
+	vm->ram_pa = d->ram_pa;
+	vm->ram_size = d->guest_mem;
+	vm->entry_ipa = d->entry_ipa;
 	vm->host_mem = bd->host_mem;
-	/* What QEMU was given beyond guest RAM holds the in-memory snapshot. */
-	if ((uint64_t)HYP_PA + bd->host_mem > (uint64_t)GUEST_RAM_PA + bd->guest_mem) {
-		vm->snap_buf = (void *)(GUEST_RAM_PA + bd->guest_mem);
-		vm->snap_cap = (uint32_t)((uint64_t)HYP_PA + bd->host_mem - GUEST_RAM_PA - bd->guest_mem);
+	vm->console_pa = console_pa[k];
+	/* What QEMU was given beyond all guest RAM holds VM 0's in-memory snapshot. */
+	if (k == 0 && host_end > all_ram_end) {
+		vm->snap_buf = (void *)(uint32_t)all_ram_end;
+		vm->snap_cap = (uint32_t)(host_end - all_ram_end);
 	}
-	vm->dtb_ipa = bd->dtb_ipa;
+	vm->dtb_ipa = d->dtb_ipa;
 	vm->resume = bd->flags & BOOTDESC_RESUME;
 	if (!vm->resume &&
 	    (!vm_ipa_in_ram(vm, vm->entry_ipa) || (vm->dtb_ipa && !vm_ipa_in_ram(vm, vm->dtb_ipa)))) {
-		log_err("guest entry %#x or DTB %#x outside guest RAM [%#x, +%#x)\n", vm->entry_ipa,
+		log_err("VM %u: guest entry %#x or DTB %#x outside guest RAM [%#x, +%#x)\n", k, vm->entry_ipa,
 			vm->dtb_ipa, vm->ram_ipa, vm->ram_size);
 		return -EINVAL;
 	}
@@ -106,9 +139,10 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 	err = stage2_init(&vm->s2, &hyp_page_pool, vm->vmid);
 	if (!err)
 		err = stage2_map(&vm->s2, vm->ram_ipa, vm->ram_pa, vm->ram_size, S2_NORMAL);
-	/* The console UART is passed through (the hypervisor's own log shares it). */
+	/* The console UART is passed through, at UART0's address whichever it is (VM 0's is
+	 * UART0 itself, which the hypervisor's log shares until the guest starts). */
 	if (!err)
-		err = stage2_map(&vm->s2, UART0_PA, UART0_PA, PAGE_SIZE, S2_DEVICE);
+		err = stage2_map(&vm->s2, UART0_PA, vm->console_pa, PAGE_SIZE, S2_DEVICE);
 	if (err) {
 		log_err("building the stage-2 tables failed: %d\n", err);
 		return err;
@@ -126,9 +160,9 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 	sched_place(vm, nr_cpus);
 	/* The VGIC through its device API, at the board's addresses; its GICD and GICC are
 	 * mapped where it was told. */
-	err = vgic_vm_init(vm, VGIC_GICD_IPA, VGIC_GICC_IPA, bd->nr_irqs ? bd->nr_irqs : VM_NR_IRQS_DEFAULT);
-	if (!err) /* the UART is the guest's: so is its interrupt, taken on vCPU 0's CPU */
-		err = vgic_passthrough_spi(vm, UART0_INTID, 0);
+	err = vgic_vm_init(vm, VGIC_GICD_IPA, VGIC_GICC_IPA, d->nr_irqs ? d->nr_irqs : VM_NR_IRQS_DEFAULT);
+	if (!err) /* the UART is the guest's: so is its interrupt (as UART0's), on vCPU 0's CPU */
+		err = vgic_passthrough_spi(vm, UART0_INTID, console_intid[k], vm->vcpus[0].pcpu);
 	if (err) {
 		log_err("virtual GIC: %d\n", err);
 		return err;
@@ -142,10 +176,11 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus)
 
 void vm_print_map(const struct vm *vm)
 {
-	console_printf("VM %u guest-physical map (%u vCPU%s, stage-2: %u table pages):\n", vm->vmid,
+	console_printf("VM %u (VMID %u) guest-physical map (%u vCPU%s, stage-2: %u table pages):\n", vm->index, vm->vmid,
 		       vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "", vm->s2.pages);
 	console_printf("  %08x-%08x  RAM -> PA %08x\n", vm->ram_ipa, vm->ram_ipa + vm->ram_size - 1, vm->ram_pa);
-	console_printf("  %08x-%08x  UART0 (PL011, passed through)\n", UART0_PA, UART0_PA + PAGE_SIZE - 1);
+	console_printf("  %08x-%08x  UART0 (PL011 at %08x, passed through)\n", UART0_PA, UART0_PA + PAGE_SIZE - 1,
+		       vm->console_pa);
 	console_printf("  %08x-%08x  GICC -> GICV %08x (mapped)\n", (unsigned)vm->vgic_dev.cpu_base,
 		       (unsigned)vm->vgic_dev.cpu_base + VGIC_CPU_SIZE - 1, (unsigned)(gic_base + GICV_OFFSET));
 	for (unsigned i = 0; i < vm->mmio.count; i++) {

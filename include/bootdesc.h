@@ -6,22 +6,32 @@
 #include <stdint.h>
 
 #define BOOTDESC_MAGIC 0x54534748u /* "HGST" */
-#define BOOTDESC_VERSION 2u
-#define BOOTDESC_RESUME 1u /* flags: run the newest snapshot on the snapshot disk, no kernel */
+#define BOOTDESC_VERSION 3u
+#define BOOTDESC_RESUME 1u /* flags: run VM 0 from the newest snapshot on the snapshot disk */
+#define BOOTDESC_MAX_VMS 3 /* one per console UART the board has for guests: 0, 2, 3 */
 
-struct bootdesc {
-	uint32_t magic;
-	uint32_t version;
-	uint32_t host_mem;    /* bytes of RAM QEMU was given (-m) */
-	uint32_t guest_mem;   /* bytes of guest RAM at GUEST_RAM_IPA */
+/* One VM (words 8 + 10 * k onwards). */
+struct bootdesc_vm {
+	uint32_t ram_pa;      /* host RAM behind its guest RAM at GUEST_RAM_IPA */
+	uint32_t guest_mem;   /* bytes of guest RAM */
 	uint32_t entry_ipa;   /* first guest instruction */
 	uint32_t dtb_ipa;     /* r2 at entry; 0: none */
 	uint32_t initrd_ipa;
 	uint32_t initrd_size;
 	uint32_t vcpus;
 	uint32_t nr_irqs;     /* interrupt lines of the virtual GIC: 32 + SPIs, multiple of 32 */
+	uint32_t reserved[2];
+};
+
+struct bootdesc {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t host_mem;    /* bytes of RAM QEMU was given (-m) */
 	uint32_t flags;       /* BOOTDESC_RESUME */
 	uint32_t boot_time;   /* seconds since 1970 when the runner started QEMU */
+	uint32_t nr_vms;      /* 1 to BOOTDESC_MAX_VMS */
+	uint32_t reserved[2];
+	struct bootdesc_vm vm[BOOTDESC_MAX_VMS];
 };
 
 #endif

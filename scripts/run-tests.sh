@@ -92,6 +92,52 @@ done
 for name in psci smp_gic psci_stress_2vcpu vgic_order_2vcpu snapshot_vgic_smp; do
 	guest_suite "$name" "shared-$name" --smp 1
 done
+# Several VMs at once: $1 names the run, the runner's options follow; VM 1's console must
+# go to $logs/$1-vm1.log (--console file:...). Both VMs' checks are counted (NAME/vm0-...,
+# NAME/vm1-...), each must say DONE, and QEMU must exit 0 once both powered off.
+multi_vm() {
+	local name=$1 log="$logs/$1.log" vm1="$logs/$1-vm1.log" k f
+	shift
+	rm -f "$vm1"
+	"$here/run-guest" --timeout "$GUEST_TIMEOUT" "$@" </dev/null >"$log" 2>&1
+	rc=$?
+	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): #\\1: $name/vm0-#")
+	tally < <(tr -d '\r' <"$vm1" 2>/dev/null | sed -E "s#^(PASS|FAIL): #\\1: $name/vm1-#")
+	for k in 0 1; do
+		f=$log
+		[ $k = 0 ] || f=$vm1
+		if ! grep -q "^DONE" <(tr -d '\r' <"$f" 2>/dev/null); then
+			fail "$name/vm$k: did not finish (exit $rc); last lines of $f:"
+			tail -5 "$f" 2>/dev/null | sed 's/^/    /'
+			return 1
+		fi
+	done
+	if [ $rc -eq 0 ]; then
+		pass "$name/qemu-exits-0-once-both-vms-powered-off"
+	else
+		fail "$name/qemu-exits-0-once-both-vms-powered-off: QEMU exited $rc"
+	fi
+}
+G="$B/guest/tests"
+# Two VMs of the SMP suites side by side: 5 vCPUs on 2 CPUs.
+multi_vm multi-vm-suites --kernel "$G/smp_gic.bin" --vcpus 2 --smp 2 \
+	--vm --kernel "$G/psci.bin" --vcpus 3 --console "file:$logs/multi-vm-suites-vm1.log"
+# Each VM's console, the other UARTs and RAM beyond its own: two VMs checking at once.
+multi_vm multi-vm-isolation --kernel "$G/vm_isolation.bin" \
+	--vm --kernel "$G/vm_isolation.bin" --console "file:$logs/multi-vm-isolation-vm1.log"
+# Fair shares: two compute-bound VMs on one CPU for 10 s of their time (-icount: the
+# figures do not depend on the host), each must get within 10 percent of the other.
+"$here/run-guest" --kernel "$B/guest/bench/compute10.bin" --vm --kernel "$B/guest/bench/compute10.bin" \
+	--console "file:$logs/fair-share-vm1.log" --smp 1 --icount --timeout 120 </dev/null >"$logs/fair-share.log" 2>&1
+rc=$?
+r0=$(tr -d '\r' <"$logs/fair-share.log" | awk '$1 == "COMPUTE" { print $6 }')
+r1=$(tr -d '\r' <"$logs/fair-share-vm1.log" 2>/dev/null | awk '$1 == "COMPUTE" { print $6 }')
+if [ $rc -eq 0 ] && [ -n "$r0" ] && [ -n "$r1" ] &&
+	awk -v a="$r0" -v b="$r1" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d * 10 <= (a < b ? a : b)) }'; then
+	pass "multi-vm/two-busy-vms-on-one-cpu-share-it-within-10-percent"
+else
+	fail "multi-vm/two-busy-vms-on-one-cpu-share-it-within-10-percent: rc=$rc, rounds '$r0' and '$r1' (see $logs/fair-share.log)"
+fi
 smc_branch() { # LOG TEST: the test ran and passed in that log
 	if grep -q "^PASS: $2\$" <(tr -d '\r' <"$logs/guest-$1.log"); then
 		pass "guest/$1-took-$2"
@@ -162,6 +208,15 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 		[ $rc -eq 0 ] && pass "linux-snapshot-4vcpu-on-2cpus/powers-off-cleanly" ||
 			fail "linux-snapshot-4vcpu-on-2cpus/powers-off-cleanly: exit $rc"
 	fi
+	# Two Linux VMs at once, 2 vCPUs each on 2 CPUs, each on its own console; and a hostile
+	# guest beside a Linux guest, whose checks must pass all the same.
+	L=(--initrd "$B/linux/initramfs.cpio.gz" --mem 256M --append "console=ttyAMA0 hyptest hypcpus=2" --vcpus 2)
+	multi_vm multi-vm-linux --kernel "$B/linux/zImage" "${L[@]}" --smp 2 \
+		--vm --kernel "$B/linux/zImage" "${L[@]}" --console "file:$logs/multi-vm-linux-vm1.log" \
+		--timeout "$LINUX_TIMEOUT"
+	multi_vm multi-vm-linux-beside-hostile --kernel "$B/linux/zImage" "${L[@]}" --smp 2 \
+		--vm --kernel "$G/hostile.bin" --console "file:$logs/multi-vm-linux-beside-hostile-vm1.log" \
+		--timeout "$LINUX_TIMEOUT"
 	# Entered from Secure SVC (QEMU secure=on): on the guest platform's tree, and the LPAE
 	# kernel on the stock TC2 tree as the real board would run it.
 	linux_boot linux-secure-2vcpu 2 --secure

@@ -55,6 +55,16 @@ check_refusal() {
 demo="$B/guest/demo/demo.bin"
 check_refusal runner-missing-kernel "kernel image.*not found" --kernel "$B/no-such-kernel"
 check_refusal runner-mem-too-large "too large" --kernel "$demo" --mem 4G
+# Several VMs (--vm): at most three (one per console UART); the snapshot disk is for one VM;
+# each VM needs its kernel; VM 0's console is stdio, not --console's.
+check_refusal runner-at-most-3-vms "at most 3 VMs" --kernel "$demo" --vm --kernel "$demo" \
+	--vm --kernel "$demo" --vm --kernel "$demo"
+check_refusal runner-snapshot-disk-one-vm "for a run with one VM, not 2" --kernel "$demo" \
+	--snapshot-disk "$logs/never.img" --vm --kernel "$demo"
+check_refusal runner-each-vm-needs-a-kernel "VM 1: --kernel FILE is required" --kernel "$demo" --vm --vcpus 2
+check_refusal runner-console-is-for-later-vms "console is for the VMs after --vm" --kernel "$demo" \
+	--console pty
+check_refusal runner-vm-mem-too-large "too large" --kernel "$demo" --mem 1G --vm --kernel "$demo" --mem 1G
 check_refusal runner-bad-dtb "not a flattened device tree" --kernel "$demo" --dtb "$demo"
 
 # A guest that never finishes is stopped by the timeout, with status 124 and a reason.

@@ -45,6 +45,7 @@ enum hyp_info_item {
 	HYP_INFO_RAM_IPA,
 	HYP_INFO_RAM_SIZE,
 	HYP_INFO_VCPU_ID,
+	HYP_INFO_VM_ID, /* the VM's number: 0, 1, 2 as run-guest's --vm counts them */
 	HYP_INFO_COUNT
 };
 

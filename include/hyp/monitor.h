@@ -3,8 +3,9 @@
 #ifndef HYP_MONITOR_H
 #define HYP_MONITOR_H
 struct vm;
-/* Start listening on UART1 for commands about `vm`. */
-void monitor_start(struct vm *vm);
+/* Start listening on UART1 for commands: status covers all nr VMs, the others act on
+ * VM 0 (vms[0]). */
+void monitor_start(struct vm *vms, unsigned nr);
 /* UART1's interrupt arrived (physical INTID UART1_INTID): read and run what came in. */
 void monitor_rx(void);
 /* Run one command line, printing its answer to the log console. Host-independent. */

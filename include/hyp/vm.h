@@ -19,6 +19,9 @@ enum vm_region_kind { VMR_RAM, VMR_DEVICE, VMR_EMULATED };
 
 struct vm {
 	uint8_t vmid;
+	unsigned index;      /* its place in the boot descriptor: VM 0, 1, 2 */
+	uint32_t console_pa; /* the board UART behind its UART0 */
+	volatile bool off;   /* PSCI SYSTEM_OFF: stopped for good (hyp/psci.c) */
 	uint64_t created_at; /* CNTPCT: the base of the vCPUs' CPU-time shares */
 	unsigned nr_vcpus;
 	uint32_t ram_ipa, ram_pa, ram_size;
@@ -48,7 +51,8 @@ struct vm {
 	volatile bool system_suspended, wake_req;
 	/* Physical SPIs of devices passed through, injected with the LR HW bit. */
 	struct vm_hwirq {
-		uint16_t intid;    /* the same INTID on both sides */
+		uint16_t virt;     /* the INTID the guest sees */
+		uint16_t phys;     /* the physical one (VM 1's console: UART2's SPI as UART0's) */
 		bool phys_active;  /* taken by the hypervisor, not yet deactivated by the guest */
 	} hwirqs[4];
 	unsigned nr_hwirqs;
@@ -80,8 +84,15 @@ int vm_system_suspend(struct vcpu *v, uint32_t entry, uint32_t context);
 /* The run loop: wait here while the VM is paused, then reload the context. */
 void vcpu_park(struct vcpu *v);
 
-/* 0, or a negative errno with the reason logged: the VM is not created. */
-int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned nr_cpus);
+/* hyp/main.c: how many VMs run (the boot descriptor's); a VM powered off for good, true
+ * when it was the last one (the board then powers off). */
+unsigned vm_count(void);
+bool vm_last_off(void);
+/* 0, or a negative errno with the reason logged: there is nothing to run. */
+int bootdesc_check(const struct bootdesc *bd);
+/* VM k of the boot descriptor; 0, or a negative errno with the reason logged: the VM is
+ * not created. */
+int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_cpus);
 void vm_print_map(const struct vm *vm);
 
 #endif
