@@ -30,7 +30,7 @@ TARGET_LDFLAGS := -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
 HYP_SRCS := boot/start.S boot/secure.S boot/boot.c boot/mmu.c \
 	hyp/entry.S hyp/vcpu_ctx.S hyp/vcpu_cp15.c hyp/vcpu_regs.c hyp/vcpu.c hyp/sched.c hyp/pcpu_idle.c hyp/trap.c \
-	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/vm_pause.c hyp/vm_suspend.c hyp/hvc.c hyp/psci.c \
+	hyp/hsr.c hyp/insn.c hyp/inject.c hyp/mmio.c hyp/stage2.c hyp/vm.c hyp/vm_pause.c hyp/vm_reset.c hyp/vm_suspend.c hyp/hvc.c hyp/psci.c \
 	hyp/testdev.c hyp/page_pool.c hyp/log.c hyp/panic.c hyp/main.c hyp/snap_format.c \
 	hyp/irq.c hyp/vtimer.c hyp/ptimer.c hyp/sysreg_trap.c hyp/monitor.c \
 	hyp/snapshot.c hyp/snap_vcpu.c hyp/snap_vgic.c hyp/monitor_snap.c hyp/snap_disk.c \

@@ -175,12 +175,16 @@ __attribute__((noinline)) void psci_call(struct vcpu *v, uint32_t fid)
 		break;
 	case PSCI_SYSTEM_RESET:
 		if (vm_count() > 1) {
-			/* Restarting one VM alone needs pristine copies of its images, which the
-			 * runner does not keep yet: the VM stops instead (docs/guest-platform.md). */
-			log_warn("VM %u: PSCI SYSTEM_RESET with other VMs running: not supported yet, the VM stops\n",
-				 v->vm->index);
-			system_off(v, "SYSTEM_RESET");
-			break;
+			/* The others run on: this VM alone restarts, from the copies of its images
+			 * (hyp/vm_reset.c). If it cannot, it stops rather than run on as it was. */
+			if (vm_reset(v)) {
+				log_warn("VM %u: PSCI SYSTEM_RESET by vcpu%u failed: the VM stops\n", v->vm->index, v->id);
+				system_off(v, "SYSTEM_RESET");
+			} else {
+				log_info("VM %u: PSCI SYSTEM_RESET by vcpu%u: restarted from its images; the other VMs run on\n",
+					 v->vm->index, v->id);
+			}
+			break; /* r0-r3 are the reset state's now */
 		}
 		/* The board resets: QEMU reloads every image and the boot descriptor, and the
 		 * hypervisor builds the VM again from them. */

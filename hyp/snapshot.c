@@ -165,27 +165,6 @@ static int check_all(const struct vm *vm, const struct snap_index *idx, char *wh
 
 /* ---- Rebuilding the VM from the bytes ---- */
 
-static void reset_vcpu(struct vcpu *v)
-{
-	vcpu_reset(v, 0, 0, 0, 0);
-	memset(&v->pmu, 0, sizeof(v->pmu));
-}
-
-/* Power a vCPU as the snapshot says: one that should run becomes runnable on its CPU
- * (not blocked: it was not, when the snapshot was taken); one that runs but should not
- * stops when the VM continues (its loop, or its CPU's scheduler, sees STOPPING). */
-static void set_power(struct vcpu *v, bool on)
-{
-	if (on && v->power == VCPU_OFF) {
-		v->power = VCPU_ON;
-		sched_wake(v);
-	} else if (on) {
-		v->blocked = false;
-	} else if (v->power == VCPU_ON) {
-		v->power = VCPU_STOPPING;
-	}
-}
-
 int snap_restore(struct vm *vm, char *why, size_t why_len)
 {
 	static struct snap_index idx;
@@ -224,7 +203,7 @@ int snap_restore(struct vm *vm, char *why, size_t why_len)
 	/* From here on nothing can fail: reset, then rebuild (the VGIC's CPU interface
 	 * registers live in the vCPUs' contexts: those are reset first). */
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		reset_vcpu(&vm->vcpus[i]);
+		vcpu_reset_all(&vm->vcpus[i]);
 	vgic_lock(vm);
 	vgic_vm_reset(vm);
 	r = snap_vgic_restore(&vm->vgic_dev, snap_find(&idx, SNAP_VGIC, 0), why, why_len);
@@ -245,7 +224,7 @@ int snap_restore(struct vm *vm, char *why, size_t why_len)
 	memcpy(&vm->testdev, snap_find(&idx, SNAP_TESTDEV, 0)->payload, sizeof(vm->testdev));
 	snap_get_ram(snap_find(&idx, SNAP_RAM, 0), (void *)vm->ram_pa, vm->ram_size);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		set_power(&vm->vcpus[i], on[i]);
+		vcpu_set_power(&vm->vcpus[i], on[i]);
 	return r;
 }
 

@@ -82,8 +82,10 @@ static void handle_hvc(struct vcpu *v, uint32_t hsr)
 static void handle_smc(struct vcpu *v, uint32_t hsr)
 {
 	v->stats.smc++;
+	/* A trapped SMC returns to itself: step past it first, so that a call that gives the
+	 * vCPU a new state (a VM reset, a wake-up from SYSTEM_SUSPEND) keeps that state's PC. */
+	skip_instruction(hsr);
 	hvc_dispatch(v);
-	skip_instruction(hsr); /* a trapped SMC returns to itself */
 }
 
 static void handle_wfx(struct vcpu *v, uint32_t hsr)

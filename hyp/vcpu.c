@@ -36,6 +36,27 @@ void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32
 	v->vtimer_phys_active = false;
 }
 
+void vcpu_reset_all(struct vcpu *v)
+{
+	vcpu_reset(v, 0, 0, 0, 0);
+	memset(&v->pmu, 0, sizeof(v->pmu));
+}
+
+/* One that should run becomes runnable on its CPU (not blocked: whoever resets or
+ * restores it decides its state); one that runs but should not stops when the VM
+ * continues (its loop, or its CPU's scheduler, sees STOPPING). */
+void vcpu_set_power(struct vcpu *v, bool on)
+{
+	if (on && v->power == VCPU_OFF) {
+		v->power = VCPU_ON;
+		sched_wake(v);
+	} else if (on) {
+		v->blocked = false;
+	} else if (v->power == VCPU_ON) {
+		v->power = VCPU_STOPPING;
+	}
+}
+
 /* What this CPU must hold while it runs a vCPU of `vm`. */
 static void vm_enter_cpu(struct vcpu *v)
 {

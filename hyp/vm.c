@@ -73,6 +73,14 @@ static uint64_t ram_pa_of(const struct bootdesc *bd, unsigned k)
 	return pa;
 }
 
+static uint32_t align4k(uint32_t n) { return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+
+/* The end of a VM's pristine image copies (kernel, initrd, DTB, each 4 KiB aligned). */
+static uint64_t pristine_end(const struct bootdesc_vm *d)
+{
+	return (uint64_t)d->pristine_pa + align4k(d->kernel_size) + align4k(d->initrd_size) + align4k(d->dtb_size);
+}
+
 static int check_vm(const struct bootdesc *bd, unsigned k, unsigned nr_cpus)
 {
 	const struct bootdesc_vm *d = &bd->vm[k];
@@ -122,7 +130,21 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_
 	vm->entry_ipa = d->entry_ipa;
 	vm->host_mem = bd->host_mem;
 	vm->console_pa = console_pa[k];
-	/* What QEMU was given beyond all guest RAM holds VM 0's in-memory snapshot. */
+	vm->pristine_pa = d->pristine_pa;
+	vm->kernel_size = d->kernel_size;
+	vm->initrd_ipa = d->initrd_ipa;
+	vm->initrd_size = d->initrd_size;
+	vm->dtb_size = d->dtb_size;
+	/* What QEMU was given beyond all guest RAM and the pristine images holds VM 0's
+	 * in-memory snapshot. */
+	for (unsigned j = 0; j < bd->nr_vms; j++)
+		if (bd->vm[j].pristine_pa && pristine_end(&bd->vm[j]) > all_ram_end)
+			all_ram_end = pristine_end(&bd->vm[j]);
+	if (d->pristine_pa && (d->pristine_pa < ram_pa_of(bd, bd->nr_vms) || pristine_end(d) > host_end)) {
+		log_err("VM %u: the copies of its images at %#x are not in host RAM after all guest RAM\n", k,
+			d->pristine_pa);
+		return -EINVAL;
+	}
 	if (k == 0 && host_end > all_ram_end) {
 		vm->snap_buf = (void *)(uint32_t)all_ram_end;
 		vm->snap_cap = (uint32_t)(host_end - all_ram_end);

@@ -10,7 +10,7 @@
 #define BOOTDESC_RESUME 1u /* flags: run VM 0 from the newest snapshot on the snapshot disk */
 #define BOOTDESC_MAX_VMS 3 /* one per console UART the board has for guests: 0, 2, 3 */
 
-/* One VM (words 8 + 10 * k onwards). */
+/* One VM (words 8 + 12 * k onwards). */
 struct bootdesc_vm {
 	uint32_t ram_pa;      /* host RAM behind its guest RAM at GUEST_RAM_IPA */
 	uint32_t guest_mem;   /* bytes of guest RAM */
@@ -20,7 +20,13 @@ struct bootdesc_vm {
 	uint32_t initrd_size;
 	uint32_t vcpus;
 	uint32_t nr_irqs;     /* interrupt lines of the virtual GIC: 32 + SPIs, multiple of 32 */
-	uint32_t reserved[2];
+	/* With several VMs: pristine copies of its kernel, initrd and DTB, one after the
+	 * other (4 KiB aligned) from pristine_pa, for a SYSTEM_RESET of this VM alone; 0:
+	 * none (one VM: its reset resets the board, and QEMU reloads the images). */
+	uint32_t pristine_pa;
+	uint32_t kernel_size;
+	uint32_t dtb_size;
+	uint32_t reserved;
 };
 
 struct bootdesc {

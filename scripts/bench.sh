@@ -78,22 +78,34 @@ native_dtb=$(ls "$B"/linux/kernel/usr/lib/linux-image-*/vexpress-v2p-ca15-tc1.dt
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 : >"$out/boots-hyp"
 : >"$out/boots-nat"
+: >"$out/boots-two"
+linux=(--kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --append "$append" --vcpus 2 --mem 256M)
 for round in 1 2 3; do
 	time_boot "$here/run-guest" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" \
 		--append "$append" --vcpus 2 --mem 256M --timeout 300 >>"$out/boots-hyp"
 	time_boot timeout 300 qemu-system-arm -M vexpress-a15,secure=off,virtualization=on \
 		-cpu cortex-a15 -smp 2 -m 256M -nographic -audiodev none,id=snd0 -kernel "$B/linux/zImage" \
 		-dtb "$native_dtb" -initrd "$B/linux/initramfs.cpio.gz" -append "$append" >>"$out/boots-nat"
+	# Two such VMs side by side on the same 2 CPUs (VM 1's console to a file).
+	time_boot "$here/run-guest" "${linux[@]}" --vm "${linux[@]}" --console "file:$out/two-vm1.log" \
+		--timeout 300 >>"$out/boots-two"
 done
 hyp_init=$(awk '{ print $1 }' "$out/boots-hyp" | median)
 hyp_off=$(awk '{ print $2 }' "$out/boots-hyp" | median)
 nat_init=$(awk '{ print $1 }' "$out/boots-nat" | median)
 nat_off=$(awk '{ print $2 }' "$out/boots-nat" | median)
+two_init=$(awk '{ print $1 }' "$out/boots-two" | median)
+two_off=$(awk '{ print $2 }' "$out/boots-two" | median)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a ~ /^[0-9]+$/) printf "%.2f", a / b; else print "?" }'; }
 boot_table="| Linux 6.1 armmp, 2 CPUs, busybox initramfs (wall clock, ms, median of 3) | under the hypervisor | native (HYP boot) | ratio |
 |---|---:|---:|---:|
 | QEMU start to init's first line | $hyp_init | $nat_init | $(ratio "$hyp_init" "$nat_init") |
-| QEMU start to power-off (in-guest checks included) | $hyp_off | $nat_off | $(ratio "$hyp_off" "$nat_off") |"
+| QEMU start to power-off (in-guest checks included) | $hyp_off | $nat_off | $(ratio "$hyp_off" "$nat_off") |
+
+| the same, under the hypervisor (wall clock, ms, median of 3) | one VM | two VMs side by side | ratio |
+|---|---:|---:|---:|
+| QEMU start to VM 0's init | $hyp_init | $two_init | $(ratio "$two_init" "$hyp_init") |
+| QEMU start to power-off (of the last VM) | $hyp_off | $two_off | $(ratio "$two_off" "$hyp_off") |"
 
 # ---- Idle physical CPUs: host CPU time while a 1-vCPU guest computes on 2 CPUs ----
 # The guest computes for 4 s of its own counter's time; the second physical CPU has no

@@ -125,6 +125,16 @@ multi_vm multi-vm-suites --kernel "$G/smp_gic.bin" --vcpus 2 --smp 2 \
 # Each VM's console, the other UARTs and RAM beyond its own: two VMs checking at once.
 multi_vm multi-vm-isolation --kernel "$G/vm_isolation.bin" \
 	--vm --kernel "$G/vm_isolation.bin" --console "file:$logs/multi-vm-isolation-vm1.log"
+# PSCI SYSTEM_RESET of one VM among several restarts it alone from copies of its images:
+# both VMs reset themselves (guest test reset: image reloaded, secondaries off), each
+# on its own, and both finish.
+multi_vm multi-vm-reset --kernel "$G/reset.bin" --vcpus 2 --smp 2 \
+	--vm --kernel "$G/reset.bin" --vcpus 2 --console "file:$logs/multi-vm-reset-vm1.log"
+if grep -q "VM 1: PSCI SYSTEM_RESET by vcpu0: restarted from its images" "$logs/multi-vm-reset.log"; then
+	pass "multi-vm-reset/vm1-reset-alone-while-vm0-ran-on"
+else
+	fail "multi-vm-reset/vm1-reset-alone-while-vm0-ran-on: no such line in $logs/multi-vm-reset.log"
+fi
 # Fair shares: two compute-bound VMs on one CPU for 10 s of their time (-icount: the
 # figures do not depend on the host), each must get within 10 percent of the other.
 "$here/run-guest" --kernel "$B/guest/bench/compute10.bin" --vm --kernel "$B/guest/bench/compute10.bin" \

@@ -21,6 +21,9 @@ struct vm {
 	uint8_t vmid;
 	unsigned index;      /* its place in the boot descriptor: VM 0, 1, 2 */
 	uint32_t console_pa; /* the board UART behind its UART0 */
+	/* Its images as loaded, for a reset of this VM alone (hyp/vm_reset.c); 0: none. */
+	uint32_t pristine_pa, kernel_size, initrd_ipa, initrd_size, dtb_size;
+	uint32_t resets; /* how many times it was reset alone */
 	volatile bool off;   /* PSCI SYSTEM_OFF: stopped for good (hyp/psci.c) */
 	uint64_t created_at; /* CNTPCT: the base of the vCPUs' CPU-time shares */
 	unsigned nr_vcpus;
@@ -78,6 +81,10 @@ static inline bool vm_ipa_in_ram(const struct vm *vm, uint32_t ipa) { return ipa
  * stopped) when a vCPU did not stop in time. */
 int vm_pause(struct vm *vm, struct vcpu *self);
 void vm_continue(struct vm *vm);
+/* PSCI SYSTEM_RESET of v's VM among several (hyp/vm_reset.c): its images back from the
+ * pristine copies, its VGIC and vCPUs reset, vCPU 0 at the entry point; the other VMs
+ * run on. 0, or -1 (logged) when it cannot: no copies, or the VM would not pause. */
+int vm_reset(struct vcpu *v);
 /* PSCI SYSTEM_SUSPEND by `v`, the only vCPU on: 0 once woken (v is then at the entry
  * point, r0 = context), -1 if no snapshot could be taken (logged; v as it was). */
 int vm_system_suspend(struct vcpu *v, uint32_t entry, uint32_t context);
