@@ -35,7 +35,8 @@ static void status_of(struct vm *vm)
 			       "maintenance %u sysreg %u; injected dabt %u pabt %u undef %u; timer irqs %u+%u; "
 			       "cpu time %u ms (%u%% of the VM's life) in %u turn%s\n",
 			       i, power_name[v->power % 3],
-			       v->parked ? ", paused" : v->running ? ", running" : v->blocked ? ", blocked" : "",
+			       v->power == VCPU_ON && vm->pause_req ? ", paused" :
+			       v->running ? ", running" : v->blocked ? ", blocked" : "",
 			       v->pcpu, s->exits, s->hvc, s->mmio, s->wfi, s->irq, s->maintenance, s->sysreg,
 			       s->dabt_injected, s->pabt_injected, s->undef_injected, s->vtimer_irqs, s->ptimer_irqs,
 			       (unsigned)ms, life ? (unsigned)(ran * 100 / life) : 0, v->turns, v->turns == 1 ? "" : "s");
@@ -151,25 +152,27 @@ static void cmd_quit(struct vm *vm)
 static void cmd_log(struct vm *vm);
 static void cmd_help(struct vm *vm);
 
+/* vm_arg: the command takes an optional VM number (default VM 0, run-guest's --vm count). */
 static const struct {
 	const char *name, *help;
 	void (*fn)(struct vm *vm);
+	bool vm_arg;
 } commands[] = {
-	{ "help", "this list", cmd_help },
-	{ "status", "VM and vCPUs: power, where they run, exit counters", cmd_status },
-	{ "irqs", "each vCPU's list registers and every interrupt that is not idle", cmd_irqs },
-	{ "pause", "stop every vCPU (the virtual counter stops too)", cmd_pause },
-	{ "continue", "let a paused VM run on", cmd_continue },
-	{ "snapshot", "take a snapshot in memory; the VM runs on", monitor_snapshot },
-	{ "restore", "put the VM back to the last snapshot and run on from there", monitor_restore },
-	{ "suspend", "take a snapshot and leave the VM stopped", monitor_suspend },
-	{ "resume", "run a suspended VM on from its snapshot (the restore path)", monitor_resume },
-	{ "snapinfo", "the last snapshot's sections: type, offset, size", monitor_snapinfo },
-	{ "snapbench", "time a snapshot, a restore and a memcpy of guest RAM (make bench)", monitor_snapbench },
-	{ "corrupt", "OFFSET BIT, or len N: damage the snapshot in memory (for tests)", monitor_corrupt },
-	{ "debug", "log level DEBUG (\"info\" goes back)", cmd_log },
-	{ "info", "log level INFO", cmd_log },
-	{ "quit", "power the machine off (QEMU exits)", cmd_quit },
+	{ "help", "this list", cmd_help, false },
+	{ "status", "every VM and vCPU: power, where they run, CPU time, exit counters", cmd_status, false },
+	{ "irqs", "[VM] each vCPU's list registers and every interrupt that is not idle", cmd_irqs, true },
+	{ "pause", "[VM] stop every vCPU of the VM (its virtual counter stops too)", cmd_pause, true },
+	{ "continue", "[VM] let a paused VM run on", cmd_continue, true },
+	{ "snapshot", "[VM] take a snapshot in memory; the VM runs on", monitor_snapshot, true },
+	{ "restore", "[VM] put the VM back to its last snapshot and run on from there", monitor_restore, true },
+	{ "suspend", "[VM] take a snapshot and leave the VM stopped", monitor_suspend, true },
+	{ "resume", "[VM] run a suspended VM on from its snapshot (the restore path)", monitor_resume, true },
+	{ "snapinfo", "[VM] the last snapshot's sections: type, offset, size", monitor_snapinfo, true },
+	{ "snapbench", "time a snapshot, a restore and a memcpy of guest RAM (make bench)", monitor_snapbench, false },
+	{ "corrupt", "OFFSET BIT, or len N: damage the snapshot in memory (for tests)", monitor_corrupt, false },
+	{ "debug", "log level DEBUG (\"info\" goes back)", cmd_log, false },
+	{ "info", "log level INFO", cmd_log, false },
+	{ "quit", "power the machine off (QEMU exits)", cmd_quit, false },
 };
 
 static const char *current;
@@ -212,6 +215,16 @@ void monitor_exec(struct vm *vm, const char *cmd)
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strlen(commands[i].name) == n && !strncmp(cmd, commands[i].name, n)) {
 			current = cmd;
+			if (commands[i].vm_arg && *monitor_args()) {
+				const char *a = monitor_args();
+				unsigned k = (unsigned)(*a - '0');
+				if (a[1] || k >= (mon_nr ? mon_nr : 1)) {
+					console_printf("error: no VM '%s' (VMs 0 to %u)\n", a, mon_nr ? mon_nr - 1 : 0);
+					return;
+				}
+				if (mon_nr)
+					vm = &mon_vms[k];
+			}
 			commands[i].fn(vm);
 			return;
 		}

@@ -70,7 +70,7 @@ long snap_take(struct vm *vm, char *why, size_t why_len)
 	vgic_unlock(vm);
 	snap_end_section(&w);
 	snap_section(&w, SNAP_UART, 0);
-	pl011_config_read(UART0_PA, uart);
+	pl011_config_read(vm->console_pa, uart);
 	for (unsigned i = 0; i < PL011_NR_CONFIG; i++)
 		snap_put_rec(&w, pl011_config_regs[i], uart[i]);
 	snap_end_section(&w);
@@ -220,7 +220,7 @@ int snap_restore(struct vm *vm, char *why, size_t why_len)
 	vm->cntvoff = vm->paused_at - vcount;
 	for (unsigned n = 0; !snap_rec(snap_find(&idx, SNAP_UART, 0), n, &id, &val); n++)
 		uart[n] = val;
-	pl011_config_write(UART0_PA, uart);
+	pl011_config_write(vm->console_pa, uart);
 	memcpy(&vm->testdev, snap_find(&idx, SNAP_TESTDEV, 0)->payload, sizeof(vm->testdev));
 	snap_get_ram(snap_find(&idx, SNAP_RAM, 0), (void *)vm->ram_pa, vm->ram_size);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)

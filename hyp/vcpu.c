@@ -83,16 +83,18 @@ static void vm_enter_cpu(struct vcpu *v)
  * virtual interface, timers or physical GIC (as for a pause). */
 static void switch_out(struct vcpu *v)
 {
-	vcpu_ctx_save(v);
-	vcpu_pmu_save(&v->pmu);
-	vgic_park(v);
+	if (!v->parked) { /* a pause in its own exit path saved it already (hyp/vm_pause.c) */
+		vcpu_ctx_save(v);
+		vcpu_pmu_save(&v->pmu);
+		vgic_park(v);
+	}
 	vgic_cpu_stop(v);
 	sched_switched_out(v);
 }
 
-/* Run v on this CPU until it powers off, blocks, or its slice ends with another vCPU
- * waiting (hyp/sched.c). Its context comes from memory and, unless it powered off, goes
- * back there. */
+/* Run v on this CPU until it powers off, blocks, its slice ends with another vCPU
+ * waiting (hyp/sched.c), or its VM pauses (hyp/vm_pause.c: the CPU runs other VMs' vCPUs
+ * meanwhile). Its context comes from memory and, unless it powered off, goes back there. */
 void vcpu_run(struct vcpu *v)
 {
 	struct pcpu *p = this_pcpu();
@@ -106,29 +108,24 @@ void vcpu_run(struct vcpu *v)
 	vcpu_ctx_load(v);
 	if (v->ran)
 		vcpu_pmu_load(&v->pmu); /* first run: the PMU as the CPU has it */
+	v->parked = false; /* what a pause saved (and a restore rewrote) is loaded now */
 	vgic_cpu_start(v);
 	sched_switched_in(v);
 	/* Its timers and hardware-mapped lines from its state in memory (a cold resume). */
 	vgic_unpark(v);
 	ptimer_resume(v);
-	/* The VM's virtual counter offset, read only once the VM is not paused: a vCPU a
-	 * restore starts could otherwise take it before vm_continue adds the pause, and its
-	 * counter would disagree with the others' (Linux then sees time jump). */
-	if (v->vm->pause_req)
-		vcpu_park(v); /* park_end sets it */
-	else {
-		dsb();
-		write_CNTVOFF(v->vm->cntvoff);
-		isb();
-	}
+	/* The VM's virtual counter offset (if the VM paused meanwhile, the loop below lets
+	 * the vCPU go at once, and the next turn writes the offset with the pause added). */
+	dsb();
+	write_CNTVOFF(v->vm->cntvoff);
+	isb();
 	v->running = true;
 	v->ran = true;
 	while (v->power == VCPU_ON && !p->resched) { /* resched: blocked, or its turn is over */
-		/* Between an exit and the next entry: the LRs are folded back here. */
-		if (v->vm->pause_req) {
-			vcpu_park(v);
-			continue; /* a restore may have powered it off */
-		}
+		/* Between an exit and the next entry: the LRs are folded back here. A pause
+		 * takes the vCPU off its CPU; vm_continue makes it runnable again. */
+		if (v->vm->pause_req)
+			break;
 		/* Most exits touch no interrupt state: no LR in use, no timer interrupt in
 		 * flight, nothing marked dirty. They skip the VGIC entirely. */
 		if (v->lrs.dirty)

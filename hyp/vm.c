@@ -73,6 +73,8 @@ static uint64_t ram_pa_of(const struct bootdesc *bd, unsigned k)
 	return pa;
 }
 
+#define SNAP_ROOM_EXTRA 0x200000u /* beyond guest RAM: registers, VGIC, bookkeeping */
+
 static uint32_t align4k(uint32_t n) { return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
 
 /* The end of a VM's pristine image copies (kernel, initrd, DTB, each 4 KiB aligned). */
@@ -135,8 +137,8 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_
 	vm->initrd_ipa = d->initrd_ipa;
 	vm->initrd_size = d->initrd_size;
 	vm->dtb_size = d->dtb_size;
-	/* What QEMU was given beyond all guest RAM and the pristine images holds VM 0's
-	 * in-memory snapshot. */
+	/* What QEMU was given beyond all guest RAM and the pristine images holds the VMs'
+	 * in-memory snapshots. */
 	for (unsigned j = 0; j < bd->nr_vms; j++)
 		if (bd->vm[j].pristine_pa && pristine_end(&bd->vm[j]) > all_ram_end)
 			all_ram_end = pristine_end(&bd->vm[j]);
@@ -145,9 +147,16 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_
 			d->pristine_pa);
 		return -EINVAL;
 	}
-	if (k == 0 && host_end > all_ram_end) {
+	/* Room for each VM's in-memory snapshot, one after the other (scripts/run-guest): its
+	 * RAM and 2 MiB, the last one taking what is left. */
+	for (unsigned j = 0; j < k; j++)
+		all_ram_end += bd->vm[j].guest_mem + SNAP_ROOM_EXTRA;
+	if (host_end > all_ram_end) {
+		uint64_t cap = host_end - all_ram_end;
+		if (k + 1 < bd->nr_vms && cap > d->guest_mem + SNAP_ROOM_EXTRA)
+			cap = d->guest_mem + SNAP_ROOM_EXTRA;
 		vm->snap_buf = (void *)(uint32_t)all_ram_end;
-		vm->snap_cap = (uint32_t)(host_end - all_ram_end);
+		vm->snap_cap = (uint32_t)cap;
 	}
 	vm->dtb_ipa = d->dtb_ipa;
 	vm->resume = bd->flags & BOOTDESC_RESUME;

@@ -1,16 +1,18 @@
 /* Stopping a whole VM at its vCPUs' exits, and letting it go again.
  *
- * The monitor asks, from CPU 0 in vCPU 0's exit path (vm_pause): every other vCPU's CPU is
- * kicked, and each parks at the top of its run loop, between an exit (its list registers
- * folded back) and the next entry, with its whole context saved to memory, its timers
- * stopped and the physical side of its hardware-mapped interrupts handed back. The model
+ * The monitor asks, from CPU 0 in some vCPU's exit path or its idle loop (vm_pause): the
+ * CPUs of the VM's running vCPUs are kicked, and each vCPU leaves its CPU at the top of its
+ * run loop, between an exit (its list registers folded back) and the next entry: switched
+ * out as for another vCPU's turn (hyp/vcpu.c), its whole context saved to memory, its
+ * timers stopped and the physical side of its hardware-mapped interrupts handed back. The
+ * vCPU in whose exit path the monitor runs is parked there first (park_begin). The model
  * and every vCPU's `ctx` are then the VM's whole state, for a snapshot to read or a
- * restore to rewrite. vm_continue lets them go: each reloads its context from memory.
+ * restore to rewrite. vm_continue lets them go: each is runnable again and reloads its
+ * context from memory at its next turn.
  *
- * While the VM is paused its CPUs sleep (hyp/pcpu_idle.c) and CPU 0 keeps serving the
- * monitor (its UART only: the GIC's priority mask keeps everything else pending), so
- * `continue` can come. Guest time: the
- * virtual counter does not count while the VM is paused (CNTVOFF grows by the pause). */
+ * While the VM is paused its CPUs run the other VMs' vCPUs, or sleep (hyp/pcpu_idle.c),
+ * and CPU 0 keeps serving the monitor, so `continue` can come. Guest time: the virtual
+ * counter does not count while the VM is paused (CNTVOFF grows by the pause). */
 #include <errno.h>
 
 #include "arm/sysreg.h"
@@ -54,21 +56,6 @@ static void park_end(struct vcpu *v)
 	sched_note_runnable();
 }
 
-void vcpu_park(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-
-	if (!v->parked)
-		park_begin(v);
-	/* Asleep until someone says continue; CPU 0 serves the monitor meanwhile. */
-	pcpu_idle_enter();
-	while (vm->pause_req)
-		pcpu_idle_wait();
-	pcpu_idle_exit();
-	dsb(); /* vm_continue wrote cntvoff before clearing pause_req */
-	park_end(v);
-}
-
 static bool all_parked(const struct vm *vm, unsigned *straggler)
 {
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
@@ -92,7 +79,7 @@ int vm_pause(struct vm *vm, struct vcpu *self)
 	vm->pause_req = true;
 	vm->paused_at = read_CNTPCT();
 	dsb();
-	if (self && !self->parked)
+	if (self && self->vm == vm && !self->parked) /* the monitor may run in another VM's exit path */
 		park_begin(self);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];

@@ -77,8 +77,9 @@ else
 fi
 
 # The monitor on UART1: commands answered while a guest runs, and quit powers off.
-# $1: test name, $2: guest, $3: what the guest prints once it runs, $4: commands; the
-# rest: patterns (grep -E) the monitor's output must have.
+# $1: test name, $2: guest, $3: what the guest prints once it runs, $4: commands (a + in
+# one stands for a space: snapshot+1); the rest: patterns (grep -E) the monitor's output
+# must have.
 monitor_test() {
 	local name=$1 guest=$2 ready=$3 cmds=$4 out="$logs/sys-$1" pty qpid i ok=1 pat
 	shift 4
@@ -99,7 +100,7 @@ monitor_test() {
 	timeout 20 cat "$pty" >"$out.log" 2>/dev/null &
 	sleep 0.5
 	for cmd in $cmds; do
-		printf '%s\r' "$cmd" >"$pty"
+		printf '%s\r' "${cmd//+/ }" >"$pty"
 		sleep 0.5
 	done
 	wait $qpid
@@ -138,6 +139,29 @@ monitor_test monitor-cpu-time-on-a-shared-cpu "$B/guest/selftest/cpu0off.bin" "v
 	"vcpu0: off on cpu0;.*cpu time [0-9]+ ms \([0-9]+% of the VM's life\) in [1-9][0-9]* turns?$" \
 	"vcpu1: on, running on cpu0;.*cpu time [0-9]+ ms \([0-9]+% of the VM's life\) in [1-9][0-9]* turns?$" \
 	"quit: powering the machine off"
+# Two VMs on one CPU: pausing VM 0 (its vCPU leaves the CPU) leaves VM 1 running there:
+# between the two statuses taken while VM 0 is paused, VM 1's timer keeps ticking and
+# VM 0's does not.
+monitor_runner_args=(--smp 1 --vm --kernel "$B/guest/selftest/idle.bin" --console "file:$logs/sys-pause-vm1.log")
+monitor_test monitor-pause-one-vm-the-other-runs "$B/guest/selftest/idle.bin" "idle: ticking" \
+	"pause status status continue quit" \
+	"ok paused" "vcpu0: on, paused on cpu0" "ok running" "quit: powering the machine off"
+if awk '/VM 0 \(VMID/{ vm = 0 } /VM 1 \(VMID/{ vm = 1 }
+	/vcpu0:/ && match($0, /timer irqs [0-9]+/) { c[vm, ++k[vm]] = substr($0, RSTART + 11, RLENGTH - 11) + 0 }
+	END { exit !(k[0] == 2 && k[1] == 2 && c[1, 2] > c[1, 1] && c[0, 2] == c[0, 1]) }' \
+	"$logs/sys-monitor-pause-one-vm-the-other-runs.txt"; then
+	pass "system/paused-vm-stops-ticking-the-other-vm-ticks-on"
+else
+	fail "system/paused-vm-stops-ticking-the-other-vm-ticks-on: see the statuses in $logs/sys-monitor-pause-one-vm-the-other-runs.txt"
+fi
+# Snapshots of VM 1 while VM 0 runs: taken, inspected, restored (VM 1 runs on from it);
+# a VM that is not there is refused.
+monitor_runner_args=(--vm --kernel "$B/guest/selftest/idle.bin" --console "file:$logs/sys-snap-vm1.log")
+monitor_test monitor-snapshot-of-one-vm-the-other-runs "$B/guest/selftest/idle.bin" "idle: ticking" \
+	"snapshot+1 snapinfo+1 restore+1 pause+7 status quit" \
+	"ok snapshot [0-9]+ bytes, crc [0-9a-f]{8}" "ok [0-9]+ sections, [0-9]+ bytes" \
+	"ok restored [0-9]+ bytes, crc [0-9a-f]{8}" "error: no VM '7' \(VMs 0 to 1\)" \
+	"VM 1 \(VMID 2\).*console UART at 0x1c0b0000" "quit: powering the machine off"
 monitor_runner_args=()
 check_refusal runner-bad-irqs "64 to 1024 lines" --kernel "$demo" --irqs 100
 # A kernel image larger than the guest's RAM is refused, naming the file, before QEMU starts.

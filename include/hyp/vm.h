@@ -88,8 +88,6 @@ int vm_reset(struct vcpu *v);
 /* PSCI SYSTEM_SUSPEND by `v`, the only vCPU on: 0 once woken (v is then at the entry
  * point, r0 = context), -1 if no snapshot could be taken (logged; v as it was). */
 int vm_system_suspend(struct vcpu *v, uint32_t entry, uint32_t context);
-/* The run loop: wait here while the VM is paused, then reload the context. */
-void vcpu_park(struct vcpu *v);
 
 /* hyp/main.c: how many VMs run (the boot descriptor's); a VM powered off for good, true
  * when it was the last one (the board then powers off). */
