@@ -163,6 +163,17 @@ monitor_test monitor-snapshot-of-one-vm-the-other-runs "$B/guest/selftest/idle.b
 	"ok restored [0-9]+ bytes, crc [0-9a-f]{8}" "error: no VM '7' \(VMs 0 to 1\)" \
 	"VM 1 \(VMID 2\).*console UART at 0x1c0b0000" "quit: powering the machine off"
 monitor_runner_args=()
+# VM 1's console on a Unix socket: QEMU serves it, and keeps what the guest wrote in
+# PATH.log even with nobody attached.
+rm -f "$logs/vm1-console.sock" "$logs/vm1-console.sock.log"
+"$here/run-guest" --kernel "$B/guest/tests/boot.bin" --vm --kernel "$B/guest/tests/vm_isolation.bin" \
+	--console "unix:$logs/vm1-console.sock" --timeout 60 </dev/null >"$logs/vm1-console.log" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "^DONE vm_isolation" <(tr -d '\r' <"$logs/vm1-console.sock.log" 2>/dev/null); then
+	pass "system/vm1-console-on-a-unix-socket"
+else
+	fail "system/vm1-console-on-a-unix-socket: rc=$rc, no DONE in $logs/vm1-console.sock.log"
+fi
 check_refusal runner-bad-irqs "64 to 1024 lines" --kernel "$demo" --irqs 100
 # A kernel image larger than the guest's RAM is refused, naming the file, before QEMU starts.
 big="$logs/oversize-kernel.bin"
