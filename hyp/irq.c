@@ -20,9 +20,8 @@ void irq_handle_exit(struct vcpu *v)
 	case PPI_VIRT_TIMER:
 		vtimer_phys_irq(v, iar); /* left active: the guest's EOI deactivates it */
 		return;
-	case PPI_HYP_TIMER:
-		sched_hyp_timer(); /* slices and blocked vCPUs' timers share it */
-		ptimer_hyp_irq(v);
+	case PPI_HYP_TIMER: /* turns, blocked vCPUs' timers and v's physical timer share it */
+		sched_hyp_timer();
 		break;
 	case PPI_MAINTENANCE:
 		/* The exit itself is the point: sync/flush refill the list registers. */

@@ -8,16 +8,10 @@
 #include "hyp/timer.h"
 #include "hyp/vm.h"
 
-#define CNT_CTL_ENABLE (1u << 0)
-#define CNT_CTL_IMASK (1u << 1)
-#define CNT_CTL_ISTATUS (1u << 2)
 
 static bool expired(const struct vcpu_ptimer *t) { return read_CNTPCT() >= t->cval; }
 
-static bool armed(const struct vcpu_ptimer *t)
-{
-	return (t->ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE;
-}
+static bool armed(const struct vcpu_ptimer *t) { return cnt_ctl_armed(t->ctl); }
 
 bool ptimer_deadline(const struct vcpu *v, uint64_t *when)
 {

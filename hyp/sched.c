@@ -5,12 +5,12 @@
 #include "hyp/sched.h"
 #include "arm/sysreg.h"
 #include "gic/gic.h"
+#include "gic/vgic_hw.h"
+#include "hyp/log.h"
 #include "hyp/monitor.h"
 #include "hyp/pcpu.h"
 #include "hyp/timer.h"
 #include "hyp/vm.h"
-#include "gic/vgic_hw.h"
-#include "hyp/log.h"
 
 /* 5 ms: long against a world switch (microseconds), short against a guest's tick. A
  * vCPU woken by an interrupt or its timer takes the CPU once the running one has had
@@ -19,8 +19,6 @@
 #define SLICE_US 5000u
 #define WAKE_US 500u
 #define NEVER UINT64_MAX
-#define CNT_CTL_ENABLE (1u << 0)
-#define CNT_CTL_IMASK (1u << 1)
 
 void sched_place(struct vm *vm, unsigned nr_cpus)
 {
@@ -74,9 +72,7 @@ struct vcpu *sched_pick(struct pcpu *p)
 		/* A restore stopped it while it was switched out: nothing of it is loaded
 		 * anywhere, so it is OFF now (this CPU is its run loop's; enum vcpu_power). */
 		if (v->power == VCPU_STOPPING && !v->running) {
-			v->blocked = false;
-			__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
-			sev();
+			vcpu_let_go(v);
 			continue;
 		}
 		if (runnable(v)) {
@@ -120,9 +116,7 @@ void sched_switched_in(struct vcpu *v)
  * assert its interrupt, or NEVER. */
 static uint64_t fires_at(uint32_t ctl, uint64_t cval, uint64_t offset)
 {
-	if ((ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) != CNT_CTL_ENABLE)
-		return NEVER;
-	return cval + offset;
+	return cnt_ctl_armed(ctl) ? cval + offset : NEVER;
 }
 
 void sched_switched_out(struct vcpu *v)
@@ -214,7 +208,12 @@ void sched_hyp_timer(void)
 	}
 	if (woke)
 		sched_note_runnable();
-	sched_timer_update();
+	/* Armed anew once: through the running vCPU's emulated physical timer, whose output
+	 * this interrupt may also be, or directly. */
+	if (p->vcpu)
+		ptimer_hyp_irq(p->vcpu);
+	else
+		sched_timer_update();
 }
 
 void sched_idle(struct pcpu *p)

@@ -36,6 +36,14 @@ void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32
 	v->vtimer_phys_active = false;
 }
 
+void vcpu_let_go(struct vcpu *v)
+{
+	v->blocked = false;
+	/* Last: from here on a CPU_ON may start the vCPU again (enum vcpu_power). */
+	__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+	sev();
+}
+
 void vcpu_reset_all(struct vcpu *v)
 {
 	vcpu_reset(v, 0, 0, 0, 0);
@@ -149,12 +157,8 @@ void vcpu_run(struct vcpu *v)
 	p->vcpu = 0;
 	sched_timer_update(); /* the blocked vCPUs' wake-ups alone now */
 	dsb();
-	/* Last: from here on a CPU_ON may hand the vCPU to this CPU again (enum vcpu_power). */
-	if (v->power != VCPU_ON) {
-		v->blocked = false;
-		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
-		sev();
-	}
+	if (v->power != VCPU_ON)
+		vcpu_let_go(v);
 }
 
 void pcpu_serve(unsigned cpu)

@@ -75,12 +75,11 @@ static uint64_t ram_pa_of(const struct bootdesc *bd, unsigned k)
 
 #define SNAP_ROOM_EXTRA 0x200000u /* beyond guest RAM: registers, VGIC, bookkeeping */
 
-static uint32_t align4k(uint32_t n) { return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
-
 /* The end of a VM's pristine image copies (kernel, initrd, DTB, each 4 KiB aligned). */
 static uint64_t pristine_end(const struct bootdesc_vm *d)
 {
-	return (uint64_t)d->pristine_pa + align4k(d->kernel_size) + align4k(d->initrd_size) + align4k(d->dtb_size);
+	return (uint64_t)d->pristine_pa + PAGE_ALIGN(d->kernel_size) + PAGE_ALIGN(d->initrd_size) +
+	       PAGE_ALIGN(d->dtb_size);
 }
 
 static int check_vm(const struct bootdesc *bd, unsigned k, unsigned nr_cpus)
@@ -115,7 +114,8 @@ static const uint16_t console_intid[BOOTDESC_MAX_VMS] = { 37, 39, 40 }; /* SPIs 
 int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_cpus)
 {
 	const struct bootdesc_vm *d = &bd->vm[k];
-	uint64_t all_ram_end = ram_pa_of(bd, bd->nr_vms), host_end = (uint64_t)HYP_PA + bd->host_mem;
+	/* After all guest RAM: the image copies, then the snapshot rooms (scripts/run-guest). */
+	uint64_t room = ram_pa_of(bd, bd->nr_vms), host_end = (uint64_t)HYP_PA + bd->host_mem;
 	int err;
 
 	memset(vm, 0, sizeof(*vm));
@@ -137,25 +137,23 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_
 	vm->initrd_ipa = d->initrd_ipa;
 	vm->initrd_size = d->initrd_size;
 	vm->dtb_size = d->dtb_size;
-	/* What QEMU was given beyond all guest RAM and the pristine images holds the VMs'
-	 * in-memory snapshots. */
 	for (unsigned j = 0; j < bd->nr_vms; j++)
-		if (bd->vm[j].pristine_pa && pristine_end(&bd->vm[j]) > all_ram_end)
-			all_ram_end = pristine_end(&bd->vm[j]);
+		if (bd->vm[j].pristine_pa && pristine_end(&bd->vm[j]) > room)
+			room = pristine_end(&bd->vm[j]);
 	if (d->pristine_pa && (d->pristine_pa < ram_pa_of(bd, bd->nr_vms) || pristine_end(d) > host_end)) {
 		log_err("VM %u: the copies of its images at %#x are not in host RAM after all guest RAM\n", k,
 			d->pristine_pa);
 		return -EINVAL;
 	}
-	/* Room for each VM's in-memory snapshot, one after the other (scripts/run-guest): its
-	 * RAM and 2 MiB, the last one taking what is left. */
+	/* Room for each VM's in-memory snapshot, one after the other: its RAM and 2 MiB, the
+	 * last one taking what is left. */
 	for (unsigned j = 0; j < k; j++)
-		all_ram_end += bd->vm[j].guest_mem + SNAP_ROOM_EXTRA;
-	if (host_end > all_ram_end) {
-		uint64_t cap = host_end - all_ram_end;
+		room += bd->vm[j].guest_mem + SNAP_ROOM_EXTRA;
+	if (host_end > room) {
+		uint64_t cap = host_end - room;
 		if (k + 1 < bd->nr_vms && cap > d->guest_mem + SNAP_ROOM_EXTRA)
 			cap = d->guest_mem + SNAP_ROOM_EXTRA;
-		vm->snap_buf = (void *)(uint32_t)all_ram_end;
+		vm->snap_buf = (void *)(uint32_t)room;
 		vm->snap_cap = (uint32_t)cap;
 	}
 	vm->dtb_ipa = d->dtb_ipa;

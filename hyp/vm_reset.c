@@ -35,9 +35,9 @@ int vm_reset(struct vcpu *v)
 	if (vm_pause(vm, v))
 		return -1;
 	restore(vm, vm->entry_ipa, vm->kernel_size, at);
-	at += (vm->kernel_size + 4095) & ~4095u;
+	at += PAGE_ALIGN(vm->kernel_size);
 	restore(vm, vm->initrd_ipa, vm->initrd_size, at);
-	at += (vm->initrd_size + 4095) & ~4095u;
+	at += PAGE_ALIGN(vm->initrd_size);
 	restore(vm, vm->dtb_ipa, vm->dtb_size, at);
 	icache_invalidate_all();
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)

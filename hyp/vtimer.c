@@ -8,15 +8,11 @@
 #include "hyp/timer.h"
 #include "hyp/vm.h"
 
-#define CNT_CTL_ENABLE (1u << 0)
-#define CNT_CTL_IMASK (1u << 1)
-#define CNT_CTL_ISTATUS (1u << 2)
 
 static bool vtimer_output(void)
 {
 	uint32_t ctl = read_CNTV_CTL();
-	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
-	       (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
+	return cnt_ctl_armed(ctl) && (ctl & CNT_CTL_ISTATUS);
 }
 
 void vtimer_phys_irq(struct vcpu *v, uint32_t iar)

@@ -18,5 +18,6 @@
 #define GICV_OFFSET 0x6000u
 
 #define PAGE_SIZE 4096u
+#define PAGE_ALIGN(n) (((n) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 #endif

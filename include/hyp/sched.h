@@ -37,7 +37,8 @@ bool sched_yield(struct vcpu *v);
 void sched_wake(struct vcpu *v);
 /* On v's CPU: a vCPU of this CPU became runnable (SGI_WAKE, a timer): start a slice. */
 void sched_note_runnable(void);
-/* The Hyp timer fired: slices and blocked vCPUs' timers; then arm it anew. */
+/* The Hyp timer fired: slices, blocked vCPUs' timers and the running vCPU's emulated
+ * physical timer (ptimer_hyp_irq); then arm it anew. */
 void sched_hyp_timer(void);
 /* Arm the Hyp timer for the earliest of: the running vCPU's emulated physical timer,
  * the slice's end, the blocked vCPUs' wake-ups. */

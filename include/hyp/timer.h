@@ -6,6 +6,17 @@
 #include <stdbool.h>
 #include "hyp/vcpu.h"
 
+/* CNT{V,P,HP}_CTL bits. */
+#define CNT_CTL_ENABLE (1u << 0)
+#define CNT_CTL_IMASK (1u << 1)
+#define CNT_CTL_ISTATUS (1u << 2)
+
+/* A timer with this control value asserts its interrupt once its compare value is due. */
+static inline bool cnt_ctl_armed(uint32_t ctl)
+{
+	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE;
+}
+
 /* Physical PPI 27 fired (already acknowledged; `iar` for the priority drop). */
 void vtimer_phys_irq(struct vcpu *v, uint32_t iar);
 /* After the LRs were folded back: follow the guest's acknowledge/EOI of PPI 27 and the

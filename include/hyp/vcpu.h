@@ -151,6 +151,9 @@ void vcpu_reg_write(struct vcpu *v, unsigned n, uint32_t val);
 void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2);
 /* ... with r0-r2 and the entry 0, and its PMU state cleared (a restore or VM reset). */
 void vcpu_reset_all(struct vcpu *v);
+/* A STOPPING vCPU that nothing of is loaded any more is OFF: written only here, by the
+ * run loop that let it go or its CPU's scheduler (enum vcpu_power). */
+void vcpu_let_go(struct vcpu *v);
 /* Power it on or off as a snapshot or a VM reset says, the VM paused (hyp/vcpu.c). */
 void vcpu_set_power(struct vcpu *v, bool on);
 /* Run the vCPU on this CPU until it is powered off (PSCI CPU_OFF). */
