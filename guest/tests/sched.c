@@ -107,6 +107,16 @@ static bool wait_off(unsigned cpu)
 	return true;
 }
 
+/* vCPU 1 runs fn1 and is under way (go[1]) before vCPU 2 starts fn2. */
+static void start_two(void (*fn1)(uint32_t), void (*fn2)(uint32_t))
+{
+	secondary_fn[1] = fn1;
+	secondary_fn[2] = fn2;
+	EXPECT_EQ(psci_cpu_on(1, 0), PSCI_RET_SUCCESS);
+	EXPECT(wait_until(&go[1], 1, 1000));
+	EXPECT_EQ(psci_cpu_on(2, 0), PSCI_RET_SUCCESS);
+}
+
 static void reset_state(void)
 {
 	for (unsigned i = 0; i < 3; i++) {
@@ -151,11 +161,7 @@ int main(void)
 	test_begin("timer-wakes-blocked-vcpu-while-others-busy");
 	reset_state();
 	deadline[1] = read_cntvct() + 20ull * TICKS_PER_MS;
-	secondary_fn[1] = sec_wfi;
-	secondary_fn[2] = sec_count;
-	EXPECT_EQ(psci_cpu_on(1, 0), PSCI_RET_SUCCESS);
-	EXPECT(wait_until(&go[1], 1, 1000));
-	EXPECT_EQ(psci_cpu_on(2, 0), PSCI_RET_SUCCESS);
+	start_two(sec_wfi, sec_count);
 	/* vCPU 0 and 2 keep the CPU busy meanwhile. */
 	EXPECT(wait_until(&woke[1], 1, 1000));
 	stop = 1;
@@ -170,11 +176,7 @@ int main(void)
 
 	test_begin("sgi-wakes-blocked-vcpu-while-others-busy");
 	reset_state();
-	secondary_fn[1] = sec_wfi;
-	secondary_fn[2] = sec_count;
-	EXPECT_EQ(psci_cpu_on(1, 0), PSCI_RET_SUCCESS);
-	EXPECT(wait_until(&go[1], 1, 1000));
-	EXPECT_EQ(psci_cpu_on(2, 0), PSCI_RET_SUCCESS);
+	start_two(sec_wfi, sec_count);
 	/* Let vCPU 1 block and vCPU 2 get going. */
 	t0 = read_cntvct();
 	while (read_cntvct() - t0 < 10ull * TICKS_PER_MS)
@@ -195,20 +197,14 @@ int main(void)
 	 * traps WFE (it only yields its host thread), so here the slices do it. */
 	test_begin("wfe-spinner-does-not-hold-up-the-vcpu-it-waits-for");
 	reset_state();
-	{
-		secondary_fn[1] = sec_wfe_wait;
-		secondary_fn[2] = sec_set_flag;
-		EXPECT_EQ(psci_cpu_on(1, 0), PSCI_RET_SUCCESS);
-		EXPECT(wait_until(&go[1], 1, 1000));
-		EXPECT_EQ(psci_cpu_on(2, 0), PSCI_RET_SUCCESS);
-		/* vCPU 0 waits in WFE too: each of its WFEs hands the CPU on. */
-		t0 = read_cntvct();
-		while (!woke[1] && read_cntvct() - t0 < 1000ull * TICKS_PER_MS)
-			__asm__ volatile("wfe");
-		EXPECT_EQ(woke[1], 1);
-		EXPECT(wait_off(1));
-		EXPECT(wait_off(2));
-	}
+	start_two(sec_wfe_wait, sec_set_flag);
+	/* vCPU 0 waits in WFE too: on the board each of its WFEs hands the CPU on. */
+	t0 = read_cntvct();
+	while (!woke[1] && read_cntvct() - t0 < 1000ull * TICKS_PER_MS)
+		__asm__ volatile("wfe");
+	EXPECT_EQ(woke[1], 1);
+	EXPECT(wait_off(1));
+	EXPECT(wait_off(2));
 	test_end();
 	return 0;
 }
