@@ -20,13 +20,27 @@
 #define WAKE_US 500u
 #define NEVER UINT64_MAX
 
+/* Each vCPU, VM after VM, on the CPU with the fewest vCPUs so far, the first of those
+ * from where the last one went: one VM alone has vCPU i on CPU i mod M; VMs after it
+ * fill the CPUs the earlier ones left emptier (two 1-vCPU VMs on two CPUs get one each,
+ * not both the first). */
 void sched_place(struct vm *vm, unsigned nr_cpus)
 {
+	static unsigned next; /* VMs are created one after the other, on CPU 0 */
+
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
-		struct pcpu *p = &pcpus[i % nr_cpus];
+		unsigned cpu = next % nr_cpus;
+		struct pcpu *p;
 
-		v->pcpu = i % nr_cpus;
+		for (unsigned k = 1; k < nr_cpus; k++) {
+			unsigned c = (next + k) % nr_cpus;
+			if (pcpus[c].nr_placed < pcpus[cpu].nr_placed)
+				cpu = c;
+		}
+		next = cpu + 1;
+		p = &pcpus[cpu];
+		v->pcpu = cpu;
 		v->wake_at = NEVER;
 		p->placed[p->nr_placed++] = v;
 		p->last = p->nr_placed - 1; /* so the first pick starts at the lowest vCPU */

@@ -17,7 +17,8 @@ struct vm;
 struct vcpu;
 struct pcpu;
 
-/* Place the VM's vCPUs on the nr_cpus CPUs online. */
+/* Place the VM's vCPUs on the nr_cpus CPUs online, for good: each on the least loaded
+ * (hyp/sched.c). */
 void sched_place(struct vm *vm, unsigned nr_cpus);
 /* The next vCPU this CPU should run, or NULL; turns vCPUs a restore stopped OFF. */
 struct vcpu *sched_pick(struct pcpu *p);
