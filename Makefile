@@ -45,7 +45,8 @@ GUEST_LIB_OBJS := $(patsubst %,$(B)/guest/%.o,$(basename $(GUEST_LIB_SRCS)))
 GUEST_TESTS := $(basename $(notdir $(wildcard guest/tests/*.c)))
 GUEST_BINS := $(patsubst %,$(B)/guest/tests/%.bin,$(GUEST_TESTS)) $(B)/guest/demo/demo.bin \
 	$(B)/guest/bench/bench.bin $(B)/guest/bench/snapbench.bin $(B)/guest/bench/compute.bin $(B)/guest/selftest/hang.bin $(B)/guest/selftest/idle.bin \
-	$(B)/guest/selftest/busy.bin $(B)/guest/selftest/cpu0off.bin $(B)/guest/bench/compute10.bin
+	$(B)/guest/selftest/busy.bin $(B)/guest/selftest/cpu0off.bin $(B)/guest/selftest/sleeper.bin \
+	$(B)/guest/bench/compute10.bin
 
 # Host unit tests: the hardware-independent code, under ASan and UBSan.
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -I. $(LAYOUT_DEFS) \

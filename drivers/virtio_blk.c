@@ -1,10 +1,12 @@
 /* A virtio block device on a virtio-mmio transport (the legacy interface, version 1,
  * which QEMU's virtio-mmio speaks by default), polled: one request at a time, three
- * descriptors (header, data, status), no interrupts. Knows nothing of VMs; the
- * hypervisor keeps its snapshot disk on it (hyp/snap_disk_io.c). */
+ * descriptors (header, data, status), no interrupts. One struct virtio_blk per device;
+ * knows nothing of VMs: the hypervisor keeps each VM's snapshot disk on one
+ * (hyp/snap_disk_io.c). */
 #include "drivers/virtio_blk.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "arm/sysreg.h"
@@ -44,142 +46,108 @@
 #define DESC_F_NEXT 1u
 #define DESC_F_WRITE 2u
 
-#define QSIZE 4
-#define PAGE 4096u
+#define PAGE VIRTIO_BLK_PAGE
 #define MAX_CHUNK (4u << 20) /* bytes per request */
 
-struct vq_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags, next;
-};
+_Static_assert(offsetof(struct virtio_blk_vq, used_flags) == PAGE, "the used ring at the second page");
+_Static_assert(sizeof(struct virtio_blk_vq) == 2 * PAGE, "the queue: two pages");
 
-/* The legacy layout: descriptors and the available ring in the first page, the used
- * ring at the next QueueAlign boundary. */
-static struct vq {
-	struct vq_desc desc[QSIZE];
-	uint16_t avail_flags, avail_idx, avail_ring[QSIZE], used_event;
-	uint8_t pad[PAGE - QSIZE * 16 - 6 - 2 * QSIZE];
-	uint16_t used_flags;
-	volatile uint16_t used_idx;
-	struct {
-		uint32_t id, len;
-	} used_ring[QSIZE];
-	uint16_t avail_event;
-} vq __attribute__((aligned(PAGE)));
+static uint32_t rd(const struct virtio_blk *d, uint32_t off) { return mmio_read32(d->base + off); }
+static void wr(const struct virtio_blk *d, uint32_t off, uint32_t v) { mmio_write32(d->base + off, v); }
 
-static struct {
-	uint32_t type, reserved;
-	uint64_t sector;
-} req_header;
-static volatile uint8_t req_status;
-static uintptr_t base;
-static uint16_t last_used;
-static bool can_flush;
-static uint64_t capacity;
-
-static uint32_t rd(uint32_t off) { return mmio_read32(base + off); }
-static void wr(uint32_t off, uint32_t v) { mmio_write32(base + off, v); }
-
-int virtio_blk_probe(const uintptr_t *transports, unsigned n, uintptr_t *found)
+bool virtio_blk_present(uintptr_t b)
 {
-	for (unsigned i = 0; i < n; i++) {
-		uintptr_t b = transports[i];
-
-		if (mmio_read32(b + VMMIO_MAGIC) == VIRTIO_MAGIC && mmio_read32(b + VMMIO_VERSION) == 1 &&
-		    mmio_read32(b + VMMIO_DEVICE_ID) == VIRTIO_ID_BLOCK) {
-			*found = b;
-			return 0;
-		}
-	}
-	return -ENODEV;
+	return mmio_read32(b + VMMIO_MAGIC) == VIRTIO_MAGIC && mmio_read32(b + VMMIO_VERSION) == 1 &&
+	       mmio_read32(b + VMMIO_DEVICE_ID) == VIRTIO_ID_BLOCK;
 }
 
-int virtio_blk_init(uintptr_t transport)
+int virtio_blk_init(struct virtio_blk *d, uintptr_t transport)
 {
 	uint32_t features;
 
-	base = transport;
-	wr(VMMIO_STATUS, 0); /* reset */
-	wr(VMMIO_STATUS, STATUS_ACKNOWLEDGE);
-	wr(VMMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
-	wr(VMMIO_HOST_FEATURES_SEL, 0);
-	features = rd(VMMIO_HOST_FEATURES);
-	can_flush = features & BLK_F_FLUSH;
-	wr(VMMIO_GUEST_FEATURES_SEL, 0);
-	wr(VMMIO_GUEST_FEATURES, features & BLK_F_FLUSH);
-	wr(VMMIO_GUEST_PAGE_SIZE, PAGE);
-	wr(VMMIO_QUEUE_SEL, 0);
-	if (rd(VMMIO_QUEUE_NUM_MAX) < QSIZE) {
-		wr(VMMIO_STATUS, STATUS_FAILED);
+	d->base = transport;
+	wr(d, VMMIO_STATUS, 0); /* reset */
+	wr(d, VMMIO_STATUS, STATUS_ACKNOWLEDGE);
+	wr(d, VMMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
+	wr(d, VMMIO_HOST_FEATURES_SEL, 0);
+	features = rd(d, VMMIO_HOST_FEATURES);
+	d->can_flush = features & BLK_F_FLUSH;
+	wr(d, VMMIO_GUEST_FEATURES_SEL, 0);
+	wr(d, VMMIO_GUEST_FEATURES, features & BLK_F_FLUSH);
+	wr(d, VMMIO_GUEST_PAGE_SIZE, PAGE);
+	wr(d, VMMIO_QUEUE_SEL, 0);
+	if (rd(d, VMMIO_QUEUE_NUM_MAX) < VIRTIO_BLK_QSIZE) {
+		wr(d, VMMIO_STATUS, STATUS_FAILED);
+		d->base = 0;
 		return -ENODEV;
 	}
-	memset(&vq, 0, sizeof(vq));
-	last_used = 0;
-	wr(VMMIO_QUEUE_NUM, QSIZE);
-	wr(VMMIO_QUEUE_ALIGN, PAGE);
-	wr(VMMIO_QUEUE_PFN, (uint32_t)((uintptr_t)&vq / PAGE));
-	wr(VMMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK);
-	capacity = (uint64_t)rd(VMMIO_CONFIG) | (uint64_t)rd(VMMIO_CONFIG + 4) << 32;
+	memset(&d->vq, 0, sizeof(d->vq));
+	d->last_used = 0;
+	wr(d, VMMIO_QUEUE_NUM, VIRTIO_BLK_QSIZE);
+	wr(d, VMMIO_QUEUE_ALIGN, PAGE);
+	wr(d, VMMIO_QUEUE_PFN, (uint32_t)((uintptr_t)&d->vq / PAGE));
+	wr(d, VMMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK);
+	d->capacity = (uint64_t)rd(d, VMMIO_CONFIG) | (uint64_t)rd(d, VMMIO_CONFIG + 4) << 32;
 	return 0;
 }
 
-uint64_t virtio_blk_bytes(void) { return capacity * VIRTIO_BLK_SECTOR; }
+uint64_t virtio_blk_bytes(const struct virtio_blk *d) { return d->capacity * VIRTIO_BLK_SECTOR; }
 
 /* One request: header, optional data, status; wait for the device to use it. */
-static int request(uint32_t type, uint64_t sector, void *data, uint32_t len)
+static int request(struct virtio_blk *d, uint32_t type, uint64_t sector, void *data, uint32_t len)
 {
-	unsigned d = 0;
+	struct virtio_blk_vq *vq = &d->vq;
+	unsigned n;
 	uint64_t t0;
 
-	req_header.type = type;
-	req_header.reserved = 0;
-	req_header.sector = sector;
-	req_status = 0xff;
-	vq.desc[0] = (struct vq_desc){ (uintptr_t)&req_header, sizeof(req_header), DESC_F_NEXT, 1 };
-	d = 1;
+	d->header.type = type;
+	d->header.reserved = 0;
+	d->header.sector = sector;
+	d->status = 0xff;
+	vq->desc[0] = (struct virtio_blk_desc){ (uintptr_t)&d->header, sizeof(d->header), DESC_F_NEXT, 1 };
+	n = 1;
 	if (len) {
-		vq.desc[1] = (struct vq_desc){ (uintptr_t)data, len,
+		vq->desc[1] = (struct virtio_blk_desc){ (uintptr_t)data, len,
 					       (uint16_t)(DESC_F_NEXT | (type == BLK_T_IN ? DESC_F_WRITE : 0)), 2 };
-		d = 2;
-		vq.desc[0].next = 1;
+		n = 2;
+		vq->desc[0].next = 1;
 	}
-	vq.desc[d] = (struct vq_desc){ (uintptr_t)&req_status, 1, DESC_F_WRITE, 0 };
+	vq->desc[n] = (struct virtio_blk_desc){ (uintptr_t)&d->status, 1, DESC_F_WRITE, 0 };
 	if (!len)
-		vq.desc[0].next = (uint16_t)d;
-	vq.avail_ring[vq.avail_idx % QSIZE] = 0;
+		vq->desc[0].next = (uint16_t)n;
+	vq->avail_ring[vq->avail_idx % VIRTIO_BLK_QSIZE] = 0;
 	dsb();
-	vq.avail_idx++;
+	vq->avail_idx++;
 	dsb();
-	wr(VMMIO_QUEUE_NOTIFY, 0);
+	wr(d, VMMIO_QUEUE_NOTIFY, 0);
 	/* A device that never answers must not hang the hypervisor: 30 s, then an error
 	 * (the queue is then unusable; the caller reports it and the VM runs on). */
 	t0 = read_CNTPCT();
-	while (vq.used_idx == last_used) {
+	while (vq->used_idx == d->last_used) {
 		if (read_CNTPCT() - t0 > 30ull * read_CNTFRQ()) {
-			base = 0;
+			d->base = 0;
 			return -ETIMEDOUT;
 		}
 	}
 	dsb();
-	last_used = vq.used_idx;
-	wr(VMMIO_INTERRUPT_ACK, rd(VMMIO_INTERRUPT_STATUS));
-	return req_status == 0 ? 0 : -EIO;
+	d->last_used = vq->used_idx;
+	wr(d, VMMIO_INTERRUPT_ACK, rd(d, VMMIO_INTERRUPT_STATUS));
+	return d->status == 0 ? 0 : -EIO;
 }
 
-static int transfer(uint32_t type, uint64_t offset, void *buf, size_t len)
+static int transfer(struct virtio_blk *d, uint32_t type, uint64_t offset, void *buf, size_t len)
 {
 	uint8_t *p = buf;
 
-	if (!base)
+	if (!d->base)
 		return -ENODEV;
 	if (offset % VIRTIO_BLK_SECTOR || len % VIRTIO_BLK_SECTOR)
 		return -EINVAL;
-	if (offset > virtio_blk_bytes() || len > virtio_blk_bytes() - offset)
+	if (offset > virtio_blk_bytes(d) || len > virtio_blk_bytes(d) - offset)
 		return -ENOSPC;
 	while (len) {
 		uint32_t n = len > MAX_CHUNK ? MAX_CHUNK : (uint32_t)len;
-		int r = request(type, offset / VIRTIO_BLK_SECTOR, p, n);
+		int r = request(d, type, offset / VIRTIO_BLK_SECTOR, p, n);
 
 		if (r)
 			return r;
@@ -188,15 +156,19 @@ static int transfer(uint32_t type, uint64_t offset, void *buf, size_t len)
 	return 0;
 }
 
-int virtio_blk_read(uint64_t offset, void *buf, size_t len) { return transfer(BLK_T_IN, offset, buf, len); }
-int virtio_blk_write(uint64_t offset, const void *buf, size_t len)
+int virtio_blk_read(struct virtio_blk *d, uint64_t offset, void *buf, size_t len)
 {
-	return transfer(BLK_T_OUT, offset, (void *)buf, len);
+	return transfer(d, BLK_T_IN, offset, buf, len);
 }
 
-int virtio_blk_flush(void)
+int virtio_blk_write(struct virtio_blk *d, uint64_t offset, const void *buf, size_t len)
 {
-	if (!base)
+	return transfer(d, BLK_T_OUT, offset, (void *)buf, len);
+}
+
+int virtio_blk_flush(struct virtio_blk *d)
+{
+	if (!d->base)
 		return -ENODEV;
-	return can_flush ? request(BLK_T_FLUSH, 0, NULL, 0) : 0;
+	return d->can_flush ? request(d, BLK_T_FLUSH, 0, NULL, 0) : 0;
 }

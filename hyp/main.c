@@ -8,7 +8,6 @@
 #include "hyp/monitor.h"
 #include "hyp/page_pool.h"
 #include "hyp/pcpu.h"
-#include "hyp/snap_format.h"
 #include "hyp/snapshot.h"
 #include "hyp/vm.h"
 
@@ -62,24 +61,24 @@ static int resume_from_disk(struct vm *vm)
 	if (!r)
 		r = snap_restore(vm, why, sizeof(why));
 	if (r) {
-		console_printf("hyp: cannot resume from the snapshot disk: %s\n", why);
+		console_printf("hyp: VM %u: cannot resume from its snapshot disk: %s\n", vm->index, why);
 		return r;
 	}
-	console_printf("hyp: resuming the snapshot of %u bytes (crc %08x) from the snapshot disk (restored in %u ms)\n",
-		       vm->snap_len, snap_crc(vm), counter_ms_since(t0));
+	console_printf("hyp: VM %u: resuming the snapshot of %u bytes (crc %08x) from the snapshot disk (restored in %u ms)\n",
+		       vm->index, vm->snap_len, snap_crc(vm), counter_ms_since(t0));
 	vm_continue(vm);
 	return 0;
 }
 
 /* PSCI SYSTEM_OFF of one VM among several: the board powers off with the last one. */
 bool vm_last_off(void) { return __atomic_sub_fetch(&live_vms, 1, __ATOMIC_ACQ_REL) == 0; }
+void vm_live_again(void) { __atomic_add_fetch(&live_vms, 1, __ATOMIC_ACQ_REL); }
 unsigned vm_count(void) { return nr_vms; }
 
 void hyp_main(void)
 {
 	const struct bootdesc *bd = (const struct bootdesc *)BOOTDESC_PA;
 	unsigned present = gic_cpu_count();
-	struct snap_shape shape;
 
 	wait_for_secondaries(present);
 	banner(present);
@@ -95,12 +94,13 @@ void hyp_main(void)
 		vm_print_map(&vms[nr_vms]);
 	}
 	live_vms = nr_vms;
-	/* The snapshot disk and the monitor's snapshot commands are VM 0's. */
-	snap_shape_of(&vms[0], &shape);
-	snap_disk_attach(&shape, bd->boot_time);
-	if (vms[0].resume && resume_from_disk(&vms[0])) {
-		console_printf("hyp: no VM to run; powering off\n");
-		vexpress_power_off();
+	/* Each VM's snapshot disk, if it has one; those asked to resume come from theirs. */
+	for (unsigned k = 0; k < nr_vms; k++) {
+		snap_disk_attach(&vms[k], bd->boot_time);
+		if (vms[k].resume && resume_from_disk(&vms[k])) {
+			console_printf("hyp: no VM to run; powering off\n");
+			vexpress_power_off();
+		}
 	}
 	console_printf("=== starting guest%s: the hypervisor's log and monitor continue on UART1 ===\n",
 		       nr_vms > 1 ? "s" : "");

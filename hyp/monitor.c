@@ -24,7 +24,7 @@ static void status_of(struct vm *vm)
 {
 	console_printf("VM %u (VMID %u): %u vCPU(s), RAM %#x bytes at IPA %#x (PA %#x), %u interrupt lines, console UART at %#x%s\n",
 		       vm->index, vm->vmid, vm->nr_vcpus, vm->ram_size, vm->ram_ipa, vm->ram_pa, vm->vgic.nr_irqs,
-		       vm->console_pa, vm->off ? "; powered off" : "");
+		       vm->console_pa, vm->off ? "; powered off" : vm->on_disk ? "; suspended to its snapshot disk" : "");
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		const struct vcpu *v = &vm->vcpus[i];
 		const struct vcpu_stats *s = &v->stats;
@@ -121,6 +121,8 @@ static void cmd_pause(struct vm *vm)
 
 static void cmd_continue(struct vm *vm)
 {
+	if (monitor_on_disk_refused(vm))
+		return;
 	if (!vm->pause_req) {
 		console_printf("error: not paused\n");
 		return;
@@ -152,27 +154,29 @@ static void cmd_quit(struct vm *vm)
 static void cmd_log(struct vm *vm);
 static void cmd_help(struct vm *vm);
 
-/* vm_arg: the command takes an optional VM number (default VM 0, run-guest's --vm count). */
+/* VM_ARG: the command takes an optional VM number (default VM 0, run-guest's --vm count).
+ * LIVE: it would run or rewrite the VM, which a VM powered off for good refuses. */
+enum { VM_ARG = 1, LIVE = 2 };
 static const struct {
 	const char *name, *help;
 	void (*fn)(struct vm *vm);
-	bool vm_arg;
+	unsigned flags;
 } commands[] = {
-	{ "help", "this list", cmd_help, false },
-	{ "status", "every VM and vCPU: power, where they run, CPU time, exit counters", cmd_status, false },
-	{ "irqs", "[VM] each vCPU's list registers and every interrupt that is not idle", cmd_irqs, true },
-	{ "pause", "[VM] stop every vCPU of the VM (its virtual counter stops too)", cmd_pause, true },
-	{ "continue", "[VM] let a paused VM run on", cmd_continue, true },
-	{ "snapshot", "[VM] take a snapshot in memory; the VM runs on", monitor_snapshot, true },
-	{ "restore", "[VM] put the VM back to its last snapshot and run on from there", monitor_restore, true },
-	{ "suspend", "[VM] take a snapshot and leave the VM stopped", monitor_suspend, true },
-	{ "resume", "[VM] run a suspended VM on from its snapshot (the restore path)", monitor_resume, true },
-	{ "snapinfo", "[VM] the last snapshot's sections: type, offset, size", monitor_snapinfo, true },
-	{ "snapbench", "time a snapshot, a restore and a memcpy of guest RAM (make bench)", monitor_snapbench, false },
-	{ "corrupt", "OFFSET BIT, or len N: damage the snapshot in memory (for tests)", monitor_corrupt, false },
-	{ "debug", "log level DEBUG (\"info\" goes back)", cmd_log, false },
-	{ "info", "log level INFO", cmd_log, false },
-	{ "quit", "power the machine off (QEMU exits)", cmd_quit, false },
+	{ "help", "this list", cmd_help, 0 },
+	{ "status", "every VM and vCPU: power, where they run, CPU time, exit counters", cmd_status, 0 },
+	{ "irqs", "[VM] each vCPU's list registers and every interrupt that is not idle", cmd_irqs, VM_ARG },
+	{ "pause", "[VM] stop every vCPU of the VM (its virtual counter stops too)", cmd_pause, VM_ARG | LIVE },
+	{ "continue", "[VM] let a paused VM run on", cmd_continue, VM_ARG | LIVE },
+	{ "snapshot", "[VM] take a snapshot in memory; the VM runs on", monitor_snapshot, VM_ARG | LIVE },
+	{ "restore", "[VM] put the VM back to its last snapshot and run on from there", monitor_restore, VM_ARG | LIVE },
+	{ "suspend", "[VM] take a snapshot and leave the VM stopped", monitor_suspend, VM_ARG | LIVE },
+	{ "resume", "[VM] run a suspended VM on from its snapshot (the restore path)", monitor_resume, VM_ARG | LIVE },
+	{ "snapinfo", "[VM] the last snapshot's sections: type, offset, size", monitor_snapinfo, VM_ARG },
+	{ "snapbench", "time a snapshot, a restore and a memcpy of guest RAM (make bench)", monitor_snapbench, LIVE },
+	{ "corrupt", "OFFSET BIT, or len N: damage the snapshot in memory (for tests)", monitor_corrupt, 0 },
+	{ "debug", "log level DEBUG (\"info\" goes back)", cmd_log, 0 },
+	{ "info", "log level INFO", cmd_log, 0 },
+	{ "quit", "power the machine off (QEMU exits)", cmd_quit, 0 },
 };
 
 static const char *current;
@@ -215,7 +219,7 @@ void monitor_exec(struct vm *vm, const char *cmd)
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strlen(commands[i].name) == n && !strncmp(cmd, commands[i].name, n)) {
 			current = cmd;
-			if (commands[i].vm_arg && *monitor_args()) {
+			if ((commands[i].flags & VM_ARG) && *monitor_args()) {
 				const char *a = monitor_args();
 				unsigned k = (unsigned)(*a - '0');
 				if (a[1] || k >= (mon_nr ? mon_nr : 1)) {
@@ -224,6 +228,12 @@ void monitor_exec(struct vm *vm, const char *cmd)
 				}
 				if (mon_nr)
 					vm = &mon_vms[k];
+			}
+			if ((commands[i].flags & LIVE) && vm->off) {
+				/* Its vCPUs are gone for good, and it no longer counts among the
+				 * running VMs: a snapshot of it would be of nothing. */
+				console_printf("error: VM %u has powered off\n", vm->index);
+				return;
 			}
 			commands[i].fn(vm);
 			return;

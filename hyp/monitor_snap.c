@@ -48,7 +48,7 @@ void monitor_snapshot(struct vm *vm)
 	if (size < 0)
 		console_printf("error: %s\n", why);
 	else
-		answer_snapshot(snap_disk_present() ? "snapshot (on the disk)" : "snapshot", vm, size);
+		answer_snapshot(snap_disk_present(vm) ? "snapshot (on the disk)" : "snapshot", vm, size);
 }
 
 void monitor_suspend(struct vm *vm)
@@ -56,6 +56,10 @@ void monitor_suspend(struct vm *vm)
 	bool paused_here;
 	long size;
 
+	if (vm->on_disk) {
+		console_printf("error: VM %u is suspended to its snapshot disk already\n", vm->index);
+		return;
+	}
 	if (pause_for(vm, &paused_here))
 		return;
 	size = snap_save(vm, why, sizeof(why));
@@ -65,12 +69,27 @@ void monitor_suspend(struct vm *vm)
 		console_printf("error: %s; the VM runs on\n", why);
 		return;
 	}
-	if (snap_disk_present()) {
-		/* Suspended to disk: the machine goes off; --resume brings the VM back. */
-		answer_snapshot("suspended to the snapshot disk; powering off:", vm, size);
-		monitor_power_off();
+	if (snap_disk_present(vm)) {
+		/* Suspended to disk: with no other VM running the machine goes off and --resume
+		 * brings the VM back; otherwise it rests there until `resume`. */
+		if (vm_rest_on_disk(vm)) {
+			answer_snapshot("suspended to the snapshot disk; powering off:", vm, size);
+			monitor_power_off();
+		}
+		answer_snapshot("suspended to the snapshot disk; the other VMs run on:", vm, size);
+		return;
 	}
 	answer_snapshot("suspended", vm, size);
+}
+
+/* A VM resting on its snapshot disk is brought back by `resume` only: anything else would
+ * run it without the disk's word. */
+bool monitor_on_disk_refused(const struct vm *vm)
+{
+	if (vm->on_disk)
+		console_printf("error: VM %u is suspended to its snapshot disk: 'resume %u' brings it back\n",
+			       vm->index, vm->index);
+	return vm->on_disk;
 }
 
 /* Restore and let the VM run from there; refused, it goes on as it was. */
@@ -93,7 +112,7 @@ void monitor_restore(struct vm *vm)
 {
 	bool paused_here;
 
-	if (pause_for(vm, &paused_here))
+	if (monitor_on_disk_refused(vm) || pause_for(vm, &paused_here))
 		return;
 	restore_and_continue(vm, "restored", paused_here);
 }
@@ -103,6 +122,13 @@ void monitor_resume(struct vm *vm)
 	if (vm->system_suspended) {
 		vm->wake_req = true; /* the guest's own SYSTEM_SUSPEND: it wakes at its entry point */
 		console_printf("ok waking the VM from SYSTEM_SUSPEND\n");
+		return;
+	}
+	if (vm->on_disk) {
+		if (vm_wake_from_disk(vm, why, sizeof(why)))
+			console_printf("error: %s; VM %u stays on its snapshot disk\n", why, vm->index);
+		else
+			answer_snapshot("resumed from the snapshot disk:", vm, vm->snap_len);
 		return;
 	}
 	if (!vm->pause_req) {

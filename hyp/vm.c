@@ -56,10 +56,6 @@ int bootdesc_check(const struct bootdesc *bd)
 		log_err("%u VMs asked for: 1 to %u\n", bd->nr_vms, BOOTDESC_MAX_VMS);
 		return -EINVAL;
 	}
-	if ((bd->flags & BOOTDESC_RESUME) && bd->nr_vms > 1) {
-		log_err("a resume from the snapshot disk is for one VM alone\n");
-		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -157,7 +153,7 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_
 		vm->snap_cap = (uint32_t)cap;
 	}
 	vm->dtb_ipa = d->dtb_ipa;
-	vm->resume = bd->flags & BOOTDESC_RESUME;
+	vm->resume = d->flags & BOOTDESC_VM_RESUME;
 	if (!vm->resume &&
 	    (!vm_ipa_in_ram(vm, vm->entry_ipa) || (vm->dtb_ipa && !vm_ipa_in_ram(vm, vm->dtb_ipa)))) {
 		log_err("VM %u: guest entry %#x or DTB %#x outside guest RAM [%#x, +%#x)\n", k, vm->entry_ipa,

@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 #define BOOTDESC_MAGIC 0x54534748u /* "HGST" */
-#define BOOTDESC_VERSION 3u
-#define BOOTDESC_RESUME 1u /* flags: run VM 0 from the newest snapshot on the snapshot disk */
+#define BOOTDESC_VERSION 4u
+#define BOOTDESC_VM_RESUME 1u /* bootdesc_vm.flags: run the VM from the newest snapshot on its disk */
 #define BOOTDESC_MAX_VMS 3 /* one per console UART the board has for guests: 0, 2, 3 */
 
 /* One VM (words 8 + 12 * k onwards). */
@@ -26,14 +26,14 @@ struct bootdesc_vm {
 	uint32_t pristine_pa;
 	uint32_t kernel_size;
 	uint32_t dtb_size;
-	uint32_t reserved;
+	uint32_t flags; /* BOOTDESC_VM_RESUME */
 };
 
 struct bootdesc {
 	uint32_t magic;
 	uint32_t version;
 	uint32_t host_mem;    /* bytes of RAM QEMU was given (-m) */
-	uint32_t flags;       /* BOOTDESC_RESUME */
+	uint32_t unused;      /* 0 (version 3's flags: now each VM's own) */
 	uint32_t boot_time;   /* seconds since 1970 when the runner started QEMU */
 	uint32_t nr_vms;      /* 1 to BOOTDESC_MAX_VMS */
 	uint32_t reserved[2];

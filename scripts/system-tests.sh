@@ -55,12 +55,16 @@ check_refusal() {
 demo="$B/guest/demo/demo.bin"
 check_refusal runner-missing-kernel "kernel image.*not found" --kernel "$B/no-such-kernel"
 check_refusal runner-mem-too-large "too large" --kernel "$demo" --mem 4G
-# Several VMs (--vm): at most three (one per console UART); the snapshot disk is for one VM;
-# each VM needs its kernel; VM 0's console is stdio, not --console's.
+# Several VMs (--vm): at most three (one per console UART); each VM its own snapshot disk,
+# and one to resume from; each VM needs its kernel unless it resumes; VM 0's console is
+# stdio, not --console's.
 check_refusal runner-at-most-3-vms "at most 3 VMs" --kernel "$demo" --vm --kernel "$demo" \
 	--vm --kernel "$demo" --vm --kernel "$demo"
-check_refusal runner-snapshot-disk-one-vm "for a run with one VM, not 2" --kernel "$demo" \
-	--snapshot-disk "$logs/never.img" --vm --kernel "$demo"
+check_refusal runner-one-snapshot-disk-per-vm "VM 1: --snapshot-disk .*/never.img is VM 0's already" \
+	--kernel "$demo" --snapshot-disk "$logs/never.img" --vm --kernel "$demo" --snapshot-disk "$logs/./never.img"
+check_refusal runner-vm-resume-needs-its-disk "VM 1: --resume needs --snapshot-disk" --kernel "$demo" \
+	--snapshot-disk "$logs/never.img" --vm --resume
+[ ! -e "$logs/never.img" ] && pass "system/runner-refusals-create-no-disk" || fail "system/runner-refusals-create-no-disk: $logs/never.img made"
 check_refusal runner-each-vm-needs-a-kernel "VM 1: --kernel FILE is required" --kernel "$demo" --vm --vcpus 2
 check_refusal runner-console-is-for-later-vms "console is for the VMs after --vm" --kernel "$demo" \
 	--console pty
@@ -155,13 +159,26 @@ else
 	fail "system/paused-vm-stops-ticking-the-other-vm-ticks-on: see the statuses in $logs/sys-monitor-pause-one-vm-the-other-runs.txt"
 fi
 # Snapshots of VM 1 while VM 0 runs: taken, inspected, restored (VM 1 runs on from it);
-# a VM that is not there is refused.
+# a VM that is not there is refused. Two 1-vCPU VMs on two CPUs get one CPU each.
 monitor_runner_args=(--vm --kernel "$B/guest/selftest/idle.bin" --console "file:$logs/sys-snap-vm1.log")
 monitor_test monitor-snapshot-of-one-vm-the-other-runs "$B/guest/selftest/idle.bin" "idle: ticking" \
 	"snapshot+1 snapinfo+1 restore+1 pause+7 status quit" \
 	"ok snapshot [0-9]+ bytes, crc [0-9a-f]{8}" "ok [0-9]+ sections, [0-9]+ bytes" \
 	"ok restored [0-9]+ bytes, crc [0-9a-f]{8}" "error: no VM '7' \(VMs 0 to 1\)" \
-	"VM 1 \(VMID 2\).*console UART at 0x1c0b0000" "quit: powering the machine off"
+	"VM 1 \(VMID 2\).*console UART at 0x1c0b0000" "vcpu0: on, running on cpu0;" "vcpu0: on, running on cpu1;" \
+	"quit: powering the machine off"
+# A VM that has powered off (VM 0, the boot test) is not paused, snapshotted, suspended
+# or resumed: it is gone, and VM 1 runs on.
+monitor_runner_args=(--vm --kernel "$B/guest/selftest/idle.bin" --console "file:$logs/sys-off-vm1.log")
+monitor_test monitor-refuses-a-powered-off-vm "$B/guest/tests/boot.bin" "^DONE boot" \
+	"suspend snapshot+0 resume+0 pause status quit" \
+	"error: VM 0 has powered off" "VM 0 \(VMID 1\).*; powered off" "vcpu0: on, running on cpu1;" \
+	"quit: powering the machine off"
+if [ "$(grep -c "error: VM 0 has powered off" "$logs/sys-monitor-refuses-a-powered-off-vm.txt")" = 4 ]; then
+	pass "system/every-command-that-would-run-a-powered-off-vm-refused"
+else
+	fail "system/every-command-that-would-run-a-powered-off-vm-refused: see $logs/sys-monitor-refuses-a-powered-off-vm.txt"
+fi
 monitor_runner_args=()
 # VM 1's console on a Unix socket: QEMU serves it, and keeps what the guest wrote in
 # PATH.log even with nobody attached.
@@ -515,3 +532,116 @@ snapshot_disk_test() {
 	rm -f "$disk" "$out.other-disk"
 }
 snapshot_disk_test
+
+# Several VMs, each with its own snapshot disk, two VMs on one CPU: VM 1 (sleeper.bin)
+# suspends itself (PSCI SYSTEM_SUSPEND) to its disk while VM 0 (idle.bin) ticks on; the
+# monitor's resume reads the disk back and VM 1 wakes at its entry point with its RAM; the
+# monitor's suspend of VM 1 rests it on its disk again (continue refused) and resume brings
+# it back; VM 1 suspended, then VM 0, the last one: the machine powers off. A new QEMU
+# resumes both from their disks; another runs a fresh VM 0 beside VM 1 resumed from a
+# snapshot file.
+multi_vm_snapshot_disk_test() {
+	local out="$logs/sys-vmdisk" d0="$logs/sys-vmdisk0.img" d1="$logs/sys-vmdisk1.img" sock="$logs/sys-vmdisk.sock"
+	local qpid rc ok name a b
+	rm -f "$d0" "$d1" "$out".*
+	start() { # $1: a name for the logs; the rest: run-guest options
+		local name=$1
+		shift
+		rm -f "$sock"
+		"$here/run-guest" --smp 1 --monitor "unix:$sock" --timeout 120 "$@" </dev/null >"$out.$name" 2>&1 &
+		qpid=$!
+		for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
+		sleep 0.5
+	}
+	mon() { "$here/monitor" "$sock" "$@" 2>&1 | tee -a "$out.mon"; }
+	vm_ticks() { # VM $1's vCPU 0: timer interrupts so far
+		mon status | tr -d '\r' | awk -v k="$1" '/^VM [0-9]+ \(VMID/ { vm = $2 }
+			vm == k && /vcpu0:/ && match($0, /timer irqs [0-9]+/) { print substr($0, RSTART + 11, RLENGTH - 11) }'
+	}
+	# VM $1 ticks on ($2 = 1) or stands still ($2 = 0) over half a second.
+	ticks_on() {
+		a=$(vm_ticks "$1"); sleep 0.5; b=$(vm_ticks "$1")
+		[ -n "$a" ] && [ -n "$b" ] || return 1
+		if [ "$2" = 1 ]; then [ "$b" -gt "$a" ]; else [ "$b" -eq "$a" ]; fi
+	}
+	check() { if eval "$1"; then pass "system/$name"; else fail "system/$name: see $out.*"; fi; }
+	said() { # the monitor's answer to $1 has $2 (not through a pipe: grep -q would cut it)
+		local answer
+		answer=$(mon "$1")
+		grep -q "$2" <<<"$answer"
+	}
+	wait_for() { # $1: pattern, $2: file
+		for _ in $(seq 1 100); do grep -q "$1" <<<"$(tr -d '\r' <"$2" 2>/dev/null)" && return 0; sleep 0.1; done
+		return 1
+	}
+
+	start cold --kernel "$B/guest/selftest/idle.bin" --mem 32M --snapshot-disk "$d0" \
+		--vm --kernel "$B/guest/selftest/sleeper.bin" --mem 32M --snapshot-disk "$d1" --console "file:$out.vm1"
+	ok=1
+	wait_for "sleeper: 50 ticks, suspending" "$out.vm1" || ok=0
+	wait_for "VM 1: PSCI SYSTEM_SUSPEND by vcpu0: [0-9]* bytes on its snapshot disk; the other VMs run on" "$sock.log" || ok=0
+	said status "VM 1 .*; suspended to its snapshot disk" || ok=0
+	ticks_on 0 1 || ok=0
+	ticks_on 1 0 || ok=0
+	"$here/snapshot" list "$d1" >"$out.list0" 2>&1
+	grep -q "slot 0: generation 1, .*(current)" "$out.list0" || ok=0
+	name=vm-suspends-itself-to-its-disk-the-other-vm-runs-on
+	check '[ $ok = 1 ]'
+
+	ok=1
+	said "resume 1" "^ok resumed from the snapshot disk: [0-9]* bytes" || ok=0
+	wait_for "sleeper: woken: r0 ok, SVC, MMU off, 50 ticks kept" "$out.vm1" || ok=0
+	ticks_on 1 1 || ok=0
+	ticks_on 0 1 || ok=0
+	name=monitor-resume-wakes-a-vm-from-its-disk-at-its-entry-point
+	check '[ $ok = 1 ]'
+
+	ok=1
+	said "suspend 1" "^ok suspended to the snapshot disk; the other VMs run on: [0-9]* bytes" || ok=0
+	said "continue 1" "^error: VM 1 is suspended to its snapshot disk: 'resume 1' brings it back" || ok=0
+	said "restore 1" "^error: VM 1 is suspended to its snapshot disk" || ok=0
+	ticks_on 1 0 || ok=0
+	ticks_on 0 1 || ok=0
+	said "resume 1" "^ok resumed from the snapshot disk" || ok=0
+	ticks_on 1 1 || ok=0
+	name=monitor-suspends-one-vm-to-its-disk-and-resumes-it-the-other-runs-on
+	check '[ $ok = 1 ]'
+
+	ok=1
+	said "suspend 1" "^ok suspended to the snapshot disk; the other VMs run on" || ok=0
+	said "suspend 0" "^ok suspended to the snapshot disk; powering off" || ok=0
+	wait $qpid
+	rc=$?
+	"$here/snapshot" list "$d1" >"$out.list1" 2>&1
+	"$here/snapshot" verify "$d0" >"$out.verify0" 2>&1 || ok=0
+	grep -q "generation 3, .*(current)" "$out.list1" || ok=0
+	name=last-running-vm-suspended-to-its-disk-powers-off
+	check '[ $ok = 1 ] && [ $rc -eq 0 ]'
+
+	# A new QEMU: both VMs from their disks, no kernels; both tick on.
+	start both --snapshot-disk "$d0" --resume --vm --snapshot-disk "$d1" --resume --console "file:$out.vm1b"
+	ok=1
+	ticks_on 0 1 || ok=0
+	ticks_on 1 1 || ok=0
+	grep -q "VM 1: resuming the snapshot of [0-9]* bytes .* from the snapshot disk" "$out.both" || ok=0
+	mon quit >/dev/null
+	wait $qpid
+	name=two-vms-resume-from-their-disks-in-a-new-qemu
+	check '[ $ok = 1 ]'
+
+	# And VM 1 from a snapshot file beside a VM 0 that boots.
+	"$here/snapshot" extract "$d1" -o "$out.snap1" >/dev/null 2>&1
+	start mixed --kernel "$B/guest/selftest/idle.bin" --mem 32M \
+		--vm --snapshot-disk "$out.snap1" --resume --console "file:$out.vm1c"
+	ok=1
+	ticks_on 0 1 || ok=0
+	ticks_on 1 1 || ok=0
+	grep -q "idle: ticking" "$out.mixed" || ok=0
+	! grep -q "sleeper: ticking" "$out.vm1c" 2>/dev/null || ok=0
+	mon quit >/dev/null
+	wait $qpid
+	name=vm-resumed-from-a-snapshot-file-beside-a-booting-vm
+	check '[ $ok = 1 ]'
+	rm -f "$d0" "$d1" "$out.snap1"
+}
+multi_vm_snapshot_disk_test

@@ -3,6 +3,7 @@
 #ifndef HYP_SNAPSHOT_H
 #define HYP_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,11 +16,12 @@ int snap_restore(struct vm *vm, char *why, size_t why_len);
 /* The last snapshot's content CRC (its identity: monitor answers, disk slots), 0 if none. */
 uint32_t snap_crc(const struct vm *vm);
 
-/* hyp/snap_disk_io.c: the snapshot disk, when the runner attached one. */
+/* hyp/snap_disk_io.c: each VM's snapshot disk, when the runner attached one (VM k's on
+ * virtio-mmio transport k). */
 struct snap_shape;
-/* Look for it and check it is for this VM's shape: 0, -ENODEV (none), -EINVAL (logged). */
-int snap_disk_attach(const struct snap_shape *shape, uint32_t boot_time);
-int snap_disk_present(void);
+/* Look for the VM's and check it is for its shape: 0, -ENODEV (none), -EINVAL (logged). */
+int snap_disk_attach(const struct vm *vm, uint32_t boot_time);
+bool snap_disk_present(const struct vm *vm);
 /* The VM's last in-memory snapshot to the slot that is not current, crash-safe. */
 int snap_disk_write(struct vm *vm, char *why, size_t why_len);
 /* A snapshot of the paused VM (snap_take), and on the disk too when there is one: its

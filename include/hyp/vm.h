@@ -50,6 +50,9 @@ struct vm {
 	void *snap_buf;
 	uint32_t snap_cap, snap_len, host_mem;
 	bool resume; /* started from the snapshot disk, not from a kernel */
+	/* Suspended to its snapshot disk while other VMs run: paused, not counted among the
+	 * live VMs, until the monitor's resume reads the disk back (hyp/vm_suspend.c). */
+	volatile bool on_disk;
 	/* PSCI SYSTEM_SUSPEND (hyp/vm_suspend.c): asleep; the monitor's resume wakes it. */
 	volatile bool system_suspended, wake_req;
 	/* Physical SPIs of devices passed through, injected with the LR HW bit. */
@@ -88,11 +91,19 @@ int vm_reset(struct vcpu *v);
 /* PSCI SYSTEM_SUSPEND by `v`, the only vCPU on: 0 once woken (v is then at the entry
  * point, r0 = context), -1 if no snapshot could be taken (logged; v as it was). */
 int vm_system_suspend(struct vcpu *v, uint32_t entry, uint32_t context);
+/* The paused VM's snapshot is on its disk: it stays paused until vm_wake_from_disk. True
+ * when no other VM runs: the caller then powers the board off (--resume in a new QEMU
+ * brings the VM back). */
+bool vm_rest_on_disk(struct vm *vm);
+/* The monitor's resume of a VM resting on its disk: the newest whole snapshot there is
+ * read back and restored, and the VM runs on. 0, or why not (the VM stays on its disk). */
+int vm_wake_from_disk(struct vm *vm, char *why, size_t why_len);
 
 /* hyp/main.c: how many VMs run (the boot descriptor's); a VM powered off for good, true
  * when it was the last one (the board then powers off). */
 unsigned vm_count(void);
 bool vm_last_off(void);
+void vm_live_again(void); /* one that was off or on its disk runs again */
 /* 0, or a negative errno with the reason logged: there is nothing to run. */
 int bootdesc_check(const struct bootdesc *bd);
 /* VM k of the boot descriptor; 0, or a negative errno with the reason logged: the VM is
