@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arm/cache.h"
+#include "arm/psr.h"
 #include "arm/sysreg.h"
 #include "drivers/pl011.h"
 #include "gic/vgic_hw.h"
@@ -225,11 +226,18 @@ int snap_restore(struct vm *vm, char *why, size_t why_len)
 	pl011_config_write(vm->console_pa, uart);
 	memcpy(&vm->testdev, snap_find(&idx, SNAP_TESTDEV, 0)->payload, sizeof(vm->testdev));
 	snap_get_ram(snap_find(&idx, SNAP_RAM, 0), (void *)vm->ram_pa, vm->ram_size);
-	/* RAM rewritten behind the guest's back: to the point of coherency for a guest that
-	 * runs on with its caches off (a SYSTEM_SUSPEND's wake-up state), and no instruction
-	 * fetched nor translation cached before the restore survives it on any CPU (the vCPU
-	 * parked in the monitor's exit path re-enters without a switch-in's invalidation). */
-	dcache_clean_to_poc((void *)vm->ram_pa, vm->ram_size);
+	/* RAM rewritten behind the guest's back: to the point of coherency if a vCPU runs on
+	 * with its data cache off (a SYSTEM_SUSPEND's wake-up state; with it on, the guest
+	 * reads through the caches the hypervisor wrote into, and a clean of all of RAM would
+	 * cost as much as the restore); and no instruction fetched nor translation cached
+	 * before the restore survives it on any CPU (the vCPU parked in the monitor's exit
+	 * path re-enters without a switch-in's invalidation). */
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		if (on[i] && !(vm->vcpus[i].ctx.cp15.sctlr & SCTLR_C)) {
+			dcache_clean_to_poc((void *)vm->ram_pa, vm->ram_size);
+			break;
+		}
+	}
 	icache_invalidate_all();
 	tlbi_nsnh_all_is();
 	dsb();

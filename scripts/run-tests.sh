@@ -227,6 +227,37 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 	multi_vm multi-vm-linux-beside-hostile --kernel "$B/linux/zImage" "${L[@]}" --smp 2 \
 		--vm --kernel "$G/hostile.bin" --console "file:$logs/multi-vm-linux-beside-hostile-vm1.log" \
 		--timeout "$LINUX_TIMEOUT"
+	# VM 0 of two Linux VMs suspended to its own snapshot disk and read back by the
+	# monitor's resume, twice, its workload going on each time with nothing lost, while
+	# VM 1 (its shell) boots and runs on (guest/linux/snaptest.sh, hypvmdisk).
+	name=multi-vm-linux-disk log="$logs/multi-vm-linux-disk.log"
+	rm -f "$logs/$name.img"
+	"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --mem 256M \
+		--append "console=ttyAMA0 hypvmdisk" --vcpus 2 --snapshot-disk "$logs/$name.img" --smp 2 \
+		--vm --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --mem 256M \
+		--append "console=ttyAMA0" --vcpus 2 --console "file:$logs/$name-vm1.log" \
+		--timeout "$LINUX_TIMEOUT" </dev/null >"$log" 2>&1
+	rc=$?
+	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: $name/#")
+	if grep -q "^DONE linux" <(tr -d '\r' <"$log") && [ $rc -eq 0 ]; then
+		pass "$name/vm0-finished-qemu-exits-0"
+	else
+		fail "$name/vm0-finished-qemu-exits-0: exit $rc; see $log"
+	fi
+	# Its disk holds both suspends; VM 1 got to its shell meanwhile.
+	"$here/snapshot" list "$logs/$name.img" >"$logs/$name.list" 2>&1
+	if grep -q "generation 2, .*(current)" "$logs/$name.list" &&
+		grep -q "resumed from the snapshot disk" <(tr -d '\r' <"$log"); then
+		pass "$name/vm0-suspended-to-its-disk-and-read-back-twice"
+	else
+		fail "$name/vm0-suspended-to-its-disk-and-read-back-twice: see $logs/$name.list and $log"
+	fi
+	if grep -q "hyp-linux: busybox shell" <(tr -d '\r' <"$logs/$name-vm1.log" 2>/dev/null); then
+		pass "$name/vm1-boots-to-its-shell-beside-it"
+	else
+		fail "$name/vm1-boots-to-its-shell-beside-it: see $logs/$name-vm1.log"
+	fi
+	rm -f "$logs/$name.img"
 	# Entered from Secure SVC (QEMU secure=on): on the guest platform's tree, and the LPAE
 	# kernel on the stock TC2 tree as the real board would run it.
 	linux_boot linux-secure-2vcpu 2 --secure

@@ -57,6 +57,17 @@ case " $(cat /proc/cmdline) " in
 	echo "DONE linux"
 	poweroff -f
 	;;
+*" hypvmdisk "*)
+	# VM 0 of several, with a snapshot disk of its own: suspended to it while the other
+	# VMs run on, and read back from it by the monitor's resume, twice. The other VM (a
+	# shell) never powers off by itself: the host ends the run.
+	for round in 1 2; do
+		stop_and_go_on "vm-disk-resume-$round" "monitor suspend 0; sleep 1000; monitor resume 0" "resume ok"
+	done
+	echo "DONE linux"
+	echo "@host monitor quit"
+	sleep 30
+	;;
 *" hypmem "*|*" hypmemdisk "*)
 	# Linux's own suspend to RAM, through PSCI SYSTEM_SUSPEND, the console's UART a wake-up
 	# source (its interrupt wakes the VM); the host types a line 2 s later. With a

@@ -27,6 +27,7 @@
 
 /* SCTLR bits that shape exception entry (B4.1.130). */
 #define SCTLR_M (1u << 0)
+#define SCTLR_C (1u << 2)
 #define SCTLR_V (1u << 13)
 #define SCTLR_EE (1u << 25)
 #define SCTLR_TE (1u << 30)
