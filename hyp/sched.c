@@ -20,11 +20,12 @@
 #define WAKE_US 500u
 #define NEVER UINT64_MAX
 
-/* Each vCPU, VM after VM, on the CPU with the fewest vCPUs so far, the first of those
- * from where the last one went: one VM alone has vCPU i on CPU i mod M; VMs after it
- * fill the CPUs the earlier ones left emptier (two 1-vCPU VMs on two CPUs get one each,
- * not both the first). */
-void sched_place(struct vm *vm, unsigned nr_cpus)
+/* Each vCPU not pinned, VM after VM, on the CPU with the fewest vCPUs so far, the first
+ * of those from where the last one went: one VM alone has vCPU i on CPU i mod M; VMs
+ * after it fill the CPUs the earlier ones left emptier (two 1-vCPU VMs on two CPUs get
+ * one each, not both the first). A pinned one goes where it is told (a VM's pins count
+ * for the VMs placed after it, not before). */
+void sched_place(struct vm *vm, unsigned nr_cpus, const int *pin)
 {
 	static unsigned next; /* VMs are created one after the other, on CPU 0 */
 
@@ -33,12 +34,16 @@ void sched_place(struct vm *vm, unsigned nr_cpus)
 		unsigned cpu = next % nr_cpus;
 		struct pcpu *p;
 
-		for (unsigned k = 1; k < nr_cpus; k++) {
-			unsigned c = (next + k) % nr_cpus;
-			if (pcpus[c].nr_placed < pcpus[cpu].nr_placed)
-				cpu = c;
+		if (pin[i] >= 0) {
+			cpu = (unsigned)pin[i];
+		} else {
+			for (unsigned k = 1; k < nr_cpus; k++) {
+				unsigned c = (next + k) % nr_cpus;
+				if (pcpus[c].nr_placed < pcpus[cpu].nr_placed)
+					cpu = c;
+			}
+			next = cpu + 1;
 		}
-		next = cpu + 1;
 		p = &pcpus[cpu];
 		v->pcpu = cpu;
 		v->wake_at = NEVER;
@@ -83,8 +88,9 @@ struct vcpu *sched_pick(struct pcpu *p)
 		unsigned i = (p->last + k) % p->nr_placed;
 		struct vcpu *v = p->placed[i];
 
-		/* A restore stopped it while it was switched out: nothing of it is loaded
-		 * anywhere, so it is OFF now (this CPU is its run loop's; enum vcpu_power). */
+		/* Its VM's SYSTEM_OFF stopped it while it was switched out: nothing of it is
+		 * loaded anywhere, so it is OFF now (this CPU is its run loop's; enum
+		 * vcpu_power). */
 		if (v->power == VCPU_STOPPING && !v->running) {
 			vcpu_let_go(v);
 			continue;

@@ -38,9 +38,12 @@ void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32
 
 void vcpu_let_go(struct vcpu *v)
 {
+	int stopping = VCPU_STOPPING;
+
 	v->blocked = false;
-	/* Last: from here on a CPU_ON may start the vCPU again (enum vcpu_power). */
-	__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+	/* Last: from here on a CPU_ON may start the vCPU again (enum vcpu_power). Only from
+	 * STOPPING: a restore may have taken it back to ON meanwhile, or let it go itself. */
+	__atomic_compare_exchange_n(&v->power, &stopping, VCPU_OFF, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 	sev();
 }
 
@@ -51,8 +54,10 @@ void vcpu_reset_all(struct vcpu *v)
 }
 
 /* One that should run becomes runnable on its CPU (not blocked: whoever resets or
- * restores it decides its state); one that runs but should not stops when the VM
- * continues (its loop, or its CPU's scheduler, sees STOPPING). */
+ * restores it decides its state); one still on its way out of a CPU_OFF stays on. One
+ * that should not run is OFF at once if it is switched out, as every vCPU of the paused VM
+ * is but the one in whose exit path this runs: a CPU_ON, or an AFFINITY_INFO, right after
+ * the VM goes on must find it OFF. That one stops in its own loop when the VM continues. */
 void vcpu_set_power(struct vcpu *v, bool on)
 {
 	if (on && v->power == VCPU_OFF) {
@@ -60,8 +65,15 @@ void vcpu_set_power(struct vcpu *v, bool on)
 		sched_wake(v);
 	} else if (on) {
 		v->blocked = false;
+		if (v->power == VCPU_STOPPING) {
+			v->power = VCPU_ON;
+			if (!v->running)
+				sched_wake(v);
+		}
 	} else if (v->power == VCPU_ON) {
 		v->power = VCPU_STOPPING;
+		if (!v->running)
+			vcpu_let_go(v);
 	}
 }
 

@@ -94,8 +94,11 @@ struct vcpu_stats {
 
 /* PSCI's view of a vCPU. Each transition has one writer: CPU_ON (OFF -> ON, by compare and
  * swap), the vCPU's own CPU_OFF (ON -> STOPPING), and its CPU's run loop once it has let
- * go of the vCPU (STOPPING -> OFF). So OFF means the vCPU is no longer anywhere, and a
- * CPU_ON that sees it cannot revive a vCPU whose CPU is still on its way out. */
+ * go of the vCPU (STOPPING -> OFF, by compare and swap). So OFF means the vCPU is no
+ * longer anywhere, and a CPU_ON that sees it cannot revive a vCPU whose CPU is still on
+ * its way out. A reset or restore of a paused VM sets what its snapshot or reset says: a
+ * vCPU switched out goes straight to OFF (nothing of it is loaded anywhere), one still on
+ * its way out back to ON (the let-go's compare and swap then leaves it so). */
 enum vcpu_power { VCPU_OFF, VCPU_ON, VCPU_STOPPING };
 
 struct vcpu {
@@ -152,7 +155,8 @@ void vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t r0, uint32_t r1, uint32
 /* ... with r0-r2 and the entry 0, and its PMU state cleared (a restore or VM reset). */
 void vcpu_reset_all(struct vcpu *v);
 /* A STOPPING vCPU that nothing of is loaded any more is OFF: written only here, by the
- * run loop that let it go or its CPU's scheduler (enum vcpu_power). */
+ * run loop that let it go, its CPU's scheduler, or a reset or restore of its paused VM
+ * (enum vcpu_power). */
 void vcpu_let_go(struct vcpu *v);
 /* Power it on or off as a snapshot or a VM reset says, the VM paused (hyp/vcpu.c). */
 void vcpu_set_power(struct vcpu *v, bool on);
