@@ -40,6 +40,16 @@ void snap_shape_of(const struct vm *vm, struct snap_shape *s)
 /* The virtual counter as it stood when the VM stopped. */
 static uint64_t vcount_at_pause(const struct vm *vm) { return vm->paused_at - vm->cntvoff; }
 
+/* A vCPU that is on (or, restored, will be) runs with its data cache off (SCTLR.C clear):
+ * it reads and writes guest RAM in memory, past the caches the hypervisor goes through. */
+static bool uncached_vcpu(const struct vm *vm, const bool *on)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if ((on ? on[i] : vm->vcpus[i].power != VCPU_OFF) && !(vm->vcpus[i].ctx.cp15.sctlr & SCTLR_C))
+			return true;
+	return false;
+}
+
 long snap_take(struct vm *vm, char *why, size_t why_len)
 {
 	struct snap_writer w;
@@ -80,6 +90,10 @@ long snap_take(struct vm *vm, char *why, size_t why_len)
 	snap_section(&w, SNAP_TESTDEV, 0);
 	snap_put(&w, &vm->testdev, sizeof(vm->testdev));
 	snap_end_section(&w);
+	/* Lines the hypervisor holds from earlier (a snapshot before) would hide what such a
+	 * vCPU wrote to memory since. */
+	if (uncached_vcpu(vm, NULL))
+		dcache_clean_inval_to_poc((void *)vm->ram_pa, vm->ram_size);
 	snap_section(&w, SNAP_RAM, 0);
 	snap_put_ram(&w, (const void *)vm->ram_pa, vm->ram_size);
 	snap_end_section(&w);
@@ -226,18 +240,14 @@ int snap_restore(struct vm *vm, char *why, size_t why_len)
 	pl011_config_write(vm->console_pa, uart);
 	memcpy(&vm->testdev, snap_find(&idx, SNAP_TESTDEV, 0)->payload, sizeof(vm->testdev));
 	snap_get_ram(snap_find(&idx, SNAP_RAM, 0), (void *)vm->ram_pa, vm->ram_size);
-	/* RAM rewritten behind the guest's back: to the point of coherency if a vCPU runs on
-	 * with its data cache off (a SYSTEM_SUSPEND's wake-up state; with it on, the guest
-	 * reads through the caches the hypervisor wrote into, and a clean of all of RAM would
-	 * cost as much as the restore); and no instruction fetched nor translation cached
-	 * before the restore survives it on any CPU (the vCPU parked in the monitor's exit
-	 * path re-enters without a switch-in's invalidation). */
-	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-		if (on[i] && !(vm->vcpus[i].ctx.cp15.sctlr & SCTLR_C)) {
-			dcache_clean_to_poc((void *)vm->ram_pa, vm->ram_size);
-			break;
-		}
-	}
+	/* RAM rewritten behind the guest's back: to the point of coherency, and out of the
+	 * caches, if a vCPU runs on with its data cache off (a SYSTEM_SUSPEND's wake-up state;
+	 * with it on, the guest reads through the caches the hypervisor wrote into, and going
+	 * over all of RAM would cost as much as the restore); and no instruction fetched nor
+	 * translation cached before the restore survives it on any CPU (the vCPU parked in
+	 * the monitor's exit path re-enters without a switch-in's invalidation). */
+	if (uncached_vcpu(vm, on))
+		dcache_clean_inval_to_poc((void *)vm->ram_pa, vm->ram_size);
 	icache_invalidate_all();
 	tlbi_nsnh_all_is();
 	dsb();

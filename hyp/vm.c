@@ -99,6 +99,17 @@ static int check_vm(const struct bootdesc *bd, unsigned k, unsigned nr_cpus)
 			d->vcpus, MAX_VCPUS, nr_cpus);
 		return -EINVAL;
 	}
+	if (d->flags & ~BOOTDESC_VM_KNOWN_FLAGS) {
+		log_err("VM %u: flags %#x: unknown bits %#x\n", k, d->flags, d->flags & ~BOOTDESC_VM_KNOWN_FLAGS);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; (d->flags & BOOTDESC_VM_PINNED) && i < d->vcpus; i++) {
+		if (BOOTDESC_VM_PIN_CPU(d->flags, i) >= nr_cpus) {
+			log_err("VM %u: vCPU %u pinned to CPU %u: the CPUs online are 0 to %u\n", k, i,
+				BOOTDESC_VM_PIN_CPU(d->flags, i), nr_cpus - 1);
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -112,7 +123,7 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_
 	const struct bootdesc_vm *d = &bd->vm[k];
 	/* After all guest RAM: the image copies, then the snapshot rooms (scripts/run-guest). */
 	uint64_t room = ram_pa_of(bd, bd->nr_vms), host_end = (uint64_t)HYP_PA + bd->host_mem;
-	int err;
+	int err, pin[MAX_VCPUS];
 
 	memset(vm, 0, sizeof(*vm));
 	err = check_vm(bd, k, nr_cpus);
@@ -181,8 +192,9 @@ int vm_create(struct vm *vm, const struct bootdesc *bd, unsigned k, unsigned nr_
 		v->vm = vm;
 		v->id = i;
 		v->vmpidr = (1u << 31) | i; /* multiprocessor format, cluster 0, CPU i */
+		pin[i] = d->flags & BOOTDESC_VM_PINNED ? (int)BOOTDESC_VM_PIN_CPU(d->flags, i) : -1;
 	}
-	sched_place(vm, nr_cpus);
+	sched_place(vm, nr_cpus, pin);
 	/* The VGIC through its device API, at the board's addresses; its GICD and GICC are
 	 * mapped where it was told. */
 	err = vgic_vm_init(vm, VGIC_GICD_IPA, VGIC_GICC_IPA, d->nr_irqs ? d->nr_irqs : VM_NR_IRQS_DEFAULT);

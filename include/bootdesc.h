@@ -7,7 +7,11 @@
 
 #define BOOTDESC_MAGIC 0x54534748u /* "HGST" */
 #define BOOTDESC_VERSION 4u
-#define BOOTDESC_VM_RESUME 1u /* bootdesc_vm.flags: run the VM from the newest snapshot on its disk */
+/* bootdesc_vm.flags */
+#define BOOTDESC_VM_RESUME 1u /* run the VM from the newest snapshot on its disk */
+#define BOOTDESC_VM_PINNED 2u /* vCPU i on the physical CPU in bits 16 + 2i (run-guest --pin) */
+#define BOOTDESC_VM_KNOWN_FLAGS 0xffff0003u
+#define BOOTDESC_VM_PIN_CPU(flags, i) (((flags) >> (16 + 2 * (i))) & 3u)
 #define BOOTDESC_MAX_VMS 3 /* one per console UART the board has for guests: 0, 2, 3 */
 
 /* One VM (words 8 + 12 * k onwards). */
@@ -26,7 +30,7 @@ struct bootdesc_vm {
 	uint32_t pristine_pa;
 	uint32_t kernel_size;
 	uint32_t dtb_size;
-	uint32_t flags; /* BOOTDESC_VM_RESUME */
+	uint32_t flags; /* BOOTDESC_VM_* */
 };
 
 struct bootdesc {

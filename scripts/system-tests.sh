@@ -62,6 +62,11 @@ check_refusal runner-at-most-3-vms "at most 3 VMs" --kernel "$demo" --vm --kerne
 	--vm --kernel "$demo" --vm --kernel "$demo"
 check_refusal runner-one-snapshot-disk-per-vm "VM 1: --snapshot-disk .*/never.img is VM 0's already" \
 	--kernel "$demo" --snapshot-disk "$logs/never.img" --vm --kernel "$demo" --snapshot-disk "$logs/./never.img"
+check_refusal runner-pin-cpu-not-there "VM 1: --pin 0,2: CPU 2, but the CPUs are 0 to 1 (--smp 2)" \
+	--kernel "$demo" --smp 2 --vm --kernel "$demo" --vcpus 2 --pin 0,2
+check_refusal runner-pin-one-per-vcpu "pin 0,1,0: one CPU, or one per vCPU (2)" --kernel "$demo" \
+	--vcpus 2 --pin 0,1,0
+check_refusal runner-pin-numbers "pin takes CPU numbers separated by commas, not 'x'" --kernel "$demo" --pin x
 check_refusal runner-vm-resume-needs-its-disk "VM 1: --resume needs --snapshot-disk" --kernel "$demo" \
 	--snapshot-disk "$logs/never.img" --vm --resume
 [ ! -e "$logs/never.img" ] && pass "system/runner-refusals-create-no-disk" || fail "system/runner-refusals-create-no-disk: $logs/never.img made"
@@ -143,6 +148,24 @@ monitor_test monitor-cpu-time-on-a-shared-cpu "$B/guest/selftest/cpu0off.bin" "v
 	"vcpu0: off on cpu0;.*cpu time [0-9]+ ms \([0-9]+% of the VM's life\) in [1-9][0-9]* turns?$" \
 	"vcpu1: on, running on cpu0;.*cpu time [0-9]+ ms \([0-9]+% of the VM's life\) in [1-9][0-9]* turns?$" \
 	"quit: powering the machine off"
+# Pinned (--pin 1,0): vCPU 0 on CPU 1, vCPU 1 on CPU 0, against the default placement.
+monitor_runner_args=(--vcpus 2 --smp 2 --pin 1,0)
+monitor_test monitor-pinned-vcpus-where-told "$B/guest/selftest/cpu0off.bin" "vCPU 0 going off" \
+	"status quit" \
+	"vcpu0: off on cpu1;" "vcpu1: on, running on cpu0;" "quit: powering the machine off"
+# Three VMs of 8 vCPUs each on one CPU: all 24 placed there (the most a CPU can have).
+monitor_runner_args=(--smp 1 --vcpus 8 --mem 32M
+	--vm --kernel "$B/guest/selftest/idle.bin" --vcpus 8 --mem 32M --console "file:$logs/sys-24-vm1.log"
+	--vm --kernel "$B/guest/selftest/idle.bin" --vcpus 8 --mem 32M --console "file:$logs/sys-24-vm2.log")
+monitor_test monitor-24-vcpus-on-one-cpu "$B/guest/selftest/idle.bin" "idle: ticking" \
+	"status quit" \
+	"VM 2 \(VMID 3\): 8 vCPU" "vcpu7: off on cpu0;" "quit: powering the machine off"
+n=$(grep -cE "vcpu[0-7]: (on, (running|blocked)|off) on cpu0;" "$logs/sys-monitor-24-vcpus-on-one-cpu.txt")
+if [ "$n" = 24 ] && [ "$(grep -cE "vcpu0: on, (running|blocked) on cpu0;" "$logs/sys-monitor-24-vcpus-on-one-cpu.txt")" = 3 ]; then
+	pass "system/24-vcpus-of-3-vms-placed-on-one-cpu"
+else
+	fail "system/24-vcpus-of-3-vms-placed-on-one-cpu: $n of 24 in $logs/sys-monitor-24-vcpus-on-one-cpu.txt"
+fi
 # Two VMs on one CPU: pausing VM 0 (its vCPU leaves the CPU) leaves VM 1 running there:
 # between the two statuses taken while VM 0 is paused, VM 1's timer keeps ticking and
 # VM 0's does not.

@@ -3,6 +3,7 @@
 #define HYP_PCPU_H
 
 #include <stdbool.h>
+#include "bootdesc.h"
 #include "platform.h"
 #include "arm/sysreg.h"
 
@@ -15,7 +16,7 @@ struct pcpu {
 	/* The scheduler's (hyp/sched.c): the vCPUs placed here, the last one picked, a
 	 * request to leave the running vCPU at its next exit, and the slice's end (0: none,
 	 * no other vCPU waits). Only this CPU writes them once the VM runs. */
-	struct vcpu *placed[MAX_VCPUS];
+	struct vcpu *placed[MAX_VCPUS * BOOTDESC_MAX_VMS]; /* all of every VM's, with one CPU */
 	unsigned nr_placed, last;
 	volatile bool resched;
 	uint64_t slice_start, slice_end;

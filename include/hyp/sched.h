@@ -17,9 +17,9 @@ struct vm;
 struct vcpu;
 struct pcpu;
 
-/* Place the VM's vCPUs on the nr_cpus CPUs online, for good: each on the least loaded
- * (hyp/sched.c). */
-void sched_place(struct vm *vm, unsigned nr_cpus);
+/* Place the VM's vCPUs on the nr_cpus CPUs online, for good: vCPU i on CPU pin[i], or,
+ * where that is -1, on the least loaded (hyp/sched.c). */
+void sched_place(struct vm *vm, unsigned nr_cpus, const int *pin);
 /* The next vCPU this CPU should run, or NULL; turns vCPUs a restore stopped OFF. */
 struct vcpu *sched_pick(struct pcpu *p);
 /* Nothing to run: wait for one interrupt and serve it in Hyp mode. */
