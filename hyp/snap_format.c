@@ -65,7 +65,9 @@ static void crc_init(void)
 	x2n_tab[0] = 1u << 30; /* x^1 */
 	for (int n = 1; n < 32; n++)
 		x2n_tab[n] = mult_mod_p(x2n_tab[n - 1], x2n_tab[n - 1]);
-	crc_ready = 1;
+	/* Two CPUs may get here at once (two VMs suspending themselves): both write the
+	 * same tables, and neither reads them before its own or the other's are whole. */
+	__atomic_store_n(&crc_ready, 1, __ATOMIC_RELEASE);
 }
 
 /* x^(8 * len) mod P: the operator that moves a CRC past len zero bytes. */
@@ -83,7 +85,7 @@ static uint32_t x8n_mod_p(uint64_t len)
  * zlib-style combination; CRC32 is affine in its input). */
 static uint32_t crc_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
 {
-	if (!crc_ready)
+	if (!__atomic_load_n(&crc_ready, __ATOMIC_ACQUIRE))
 		crc_init();
 	return mult_mod_p(x8n_mod_p(len_b), crc_a) ^ crc_b;
 }
@@ -124,7 +126,7 @@ static uint32_t crc_slice8(uint32_t c, const u32_alias *s, size_t len)
 /* The register after `len` bytes at p (no inversion at either end). */
 static uint32_t crc_run(uint32_t c, const uint8_t *p, size_t len)
 {
-	if (!crc_ready)
+	if (!__atomic_load_n(&crc_ready, __ATOMIC_ACQUIRE))
 		crc_init();
 	for (; len && ((uintptr_t)p & 3); len--)
 		c = crc_byte(c, *p++);
