@@ -157,13 +157,14 @@ void vcpu_run(struct vcpu *v)
 	}
 	p->resched = false;
 	v->run_ticks += read_CNTPCT() - v->run_since;
-	if (v->power == VCPU_ON) {
+	/* running goes false last: a pause waits for it, and the snapshot or restore after
+	 * it must not meet this CPU still folding the vCPU's LRs or lowering its timer lines
+	 * in the model. */
+	if (v->power == VCPU_ON)
 		switch_out(v);
-		v->running = false;
-	} else {
-		v->running = false;
+	else
 		vgic_cpu_stop(v);
-	}
+	v->running = false;
 	write_HCR(0);
 	write_HTPIDR(0);
 	p->vcpu = 0;
