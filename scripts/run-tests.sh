@@ -258,6 +258,29 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 		fail "$name/vm1-boots-to-its-shell-beside-it: see $logs/$name-vm1.log"
 	fi
 	rm -f "$logs/$name.img"
+	# Both VMs to their own disks (VM 1, a bare-metal guest, then VM 0, the last running:
+	# QEMU powers off), and a new QEMU resuming both: VM 0's Linux workload goes on with
+	# nothing lost (guest/linux/snaptest.sh, hypvmsdisk).
+	name=multi-vm-linux-disks-new-qemu log="$logs/multi-vm-linux-disks-new-qemu.log"
+	rm -f "$logs/$name"-[01].img
+	"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --mem 256M \
+		--append "console=ttyAMA0 hypvmsdisk" --vcpus 2 --snapshot-disk "$logs/$name-0.img" --smp 2 \
+		--vm --kernel "$B/guest/selftest/idle.bin" --mem 32M --snapshot-disk "$logs/$name-1.img" \
+		--console "file:$logs/$name-vm1.log" --timeout "$LINUX_TIMEOUT" </dev/null >"$log" 2>&1
+	rc=$?
+	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: $name/#")
+	if grep -q "^DONE linux" <(tr -d '\r' <"$log") && [ $rc -eq 0 ]; then
+		pass "$name/vm0-finished-qemu-exits-0"
+	else
+		fail "$name/vm0-finished-qemu-exits-0: exit $rc; see $log"
+	fi
+	if grep -q "hyp: VM 0: resuming the snapshot" <(tr -d '\r' <"$log") &&
+		grep -q "hyp: VM 1: resuming the snapshot" <(tr -d '\r' <"$log"); then
+		pass "$name/both-vms-resumed-from-their-disks"
+	else
+		fail "$name/both-vms-resumed-from-their-disks: see $log"
+	fi
+	rm -f "$logs/$name"-[01].img
 	# Entered from Secure SVC (QEMU secure=on): on the guest platform's tree, and the LPAE
 	# kernel on the stock TC2 tree as the real board would run it.
 	linux_boot linux-secure-2vcpu 2 --secure

@@ -68,6 +68,15 @@ case " $(cat /proc/cmdline) " in
 	echo "@host monitor quit"
 	sleep 30
 	;;
+*" hypvmsdisk "*)
+	# VM 0 of two, each with a snapshot disk: the other VM to its disk, then this one,
+	# the last running, so QEMU powers off; a new QEMU resumes both from their disks.
+	stop_and_go_on "vms-disk-resume-in-a-new-qemu" "monitor suspend 1; monitor suspend 0; resume-from-disk" \
+		"resume-from-disk ok"
+	echo "DONE linux"
+	echo "@host monitor quit"
+	sleep 30
+	;;
 *" hypmem "*|*" hypmemdisk "*)
 	# Linux's own suspend to RAM, through PSCI SYSTEM_SUSPEND, the console's UART a wake-up
 	# source (its interrupt wakes the VM); the host types a line 2 s later. With a
