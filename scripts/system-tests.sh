@@ -215,6 +215,8 @@ else
 	fail "system/vm1-console-on-a-unix-socket: rc=$rc, no DONE in $logs/vm1-console.sock.log"
 fi
 check_refusal runner-bad-irqs "64 to 1024 lines" --kernel "$demo" --irqs 100
+# --help: the whole of the runner's header, to its exit statuses.
+check_refusal runner-help-says-it-all "124 on timeout; otherwise QEMU's own status" --help
 # A kernel image larger than the guest's RAM is refused, naming the file, before QEMU starts.
 big="$logs/oversize-kernel.bin"
 head -c $((3 << 20)) /dev/zero >"$big"
