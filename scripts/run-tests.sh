@@ -177,6 +177,22 @@ linux_run() {
 		return 1
 	fi
 }
+# Several VMs, VM 0 a Linux guest driven through scripts/run-guest-driven: $1 names the
+# run, every VM's options follow (kernels included). VM 0's checks are counted (NAME/...),
+# it must say DONE, and QEMU must exit 0. Sets log and rc.
+linux_vms() {
+	local name=$1
+	shift
+	log="$logs/$name.log"
+	"$here/run-guest-driven" "$@" --timeout "$LINUX_TIMEOUT" </dev/null >"$log" 2>&1
+	rc=$?
+	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: $name/#")
+	if grep -q "^DONE linux" <(tr -d '\r' <"$log") && [ $rc -eq 0 ]; then
+		pass "$name/vm0-finished-qemu-exits-0"
+	else
+		fail "$name/vm0-finished-qemu-exits-0: exit $rc; see $log"
+	fi
+}
 # Linux to its shell and the in-guest checks (guest/linux/hyptest.sh) on $2 vCPUs, then a
 # clean power-off; further options for the runner after them.
 linux_boot() {
@@ -230,20 +246,12 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 	# VM 0 of two Linux VMs suspended to its own snapshot disk and read back by the
 	# monitor's resume, twice, its workload going on each time with nothing lost, while
 	# VM 1 (its shell) boots and runs on (guest/linux/snaptest.sh, hypvmdisk).
-	name=multi-vm-linux-disk log="$logs/multi-vm-linux-disk.log"
+	name=multi-vm-linux-disk
 	rm -f "$logs/$name.img"
-	"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --mem 256M \
+	linux_vms "$name" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --mem 256M \
 		--append "console=ttyAMA0 hypvmdisk" --vcpus 2 --snapshot-disk "$logs/$name.img" --smp 2 \
 		--vm --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --mem 256M \
-		--append "console=ttyAMA0" --vcpus 2 --console "file:$logs/$name-vm1.log" \
-		--timeout "$LINUX_TIMEOUT" </dev/null >"$log" 2>&1
-	rc=$?
-	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: $name/#")
-	if grep -q "^DONE linux" <(tr -d '\r' <"$log") && [ $rc -eq 0 ]; then
-		pass "$name/vm0-finished-qemu-exits-0"
-	else
-		fail "$name/vm0-finished-qemu-exits-0: exit $rc; see $log"
-	fi
+		--append "console=ttyAMA0" --vcpus 2 --console "file:$logs/$name-vm1.log"
 	# Its disk holds both suspends; VM 1 got to its shell meanwhile.
 	"$here/snapshot" list "$logs/$name.img" >"$logs/$name.list" 2>&1
 	if grep -q "generation 2, .*(current)" "$logs/$name.list" &&
@@ -261,19 +269,12 @@ if "$here/fetch-linux.sh" >"$logs/fetch-linux.log" 2>&1; then
 	# Both VMs to their own disks (VM 1, a bare-metal guest, then VM 0, the last running:
 	# QEMU powers off), and a new QEMU resuming both: VM 0's Linux workload goes on with
 	# nothing lost (guest/linux/snaptest.sh, hypvmsdisk).
-	name=multi-vm-linux-disks-new-qemu log="$logs/multi-vm-linux-disks-new-qemu.log"
+	name=multi-vm-linux-disks-new-qemu
 	rm -f "$logs/$name"-[01].img
-	"$here/run-guest-driven" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --mem 256M \
+	linux_vms "$name" --kernel "$B/linux/zImage" --initrd "$B/linux/initramfs.cpio.gz" --mem 256M \
 		--append "console=ttyAMA0 hypvmsdisk" --vcpus 2 --snapshot-disk "$logs/$name-0.img" --smp 2 \
 		--vm --kernel "$B/guest/selftest/idle.bin" --mem 32M --snapshot-disk "$logs/$name-1.img" \
-		--console "file:$logs/$name-vm1.log" --timeout "$LINUX_TIMEOUT" </dev/null >"$log" 2>&1
-	rc=$?
-	tally < <(tr -d '\r' <"$log" | sed -E "s#^(PASS|FAIL): linux/#\\1: $name/#")
-	if grep -q "^DONE linux" <(tr -d '\r' <"$log") && [ $rc -eq 0 ]; then
-		pass "$name/vm0-finished-qemu-exits-0"
-	else
-		fail "$name/vm0-finished-qemu-exits-0: exit $rc; see $log"
-	fi
+		--console "file:$logs/$name-vm1.log"
 	if grep -q "hyp: VM 0: resuming the snapshot" <(tr -d '\r' <"$log") &&
 		grep -q "hyp: VM 1: resuming the snapshot" <(tr -d '\r' <"$log"); then
 		pass "$name/both-vms-resumed-from-their-disks"
