@@ -12,7 +12,8 @@
 #include "hyp/vm.h"
 
 /* Copy one image back, and make it visible to a guest that starts with its MMU and caches
- * off (the hypervisor's writes may still sit in its data cache). */
+ * off (the hypervisor's writes may still sit in its data cache), leaving no line of it
+ * cached to hide what the guest writes there next. */
 static void restore(struct vm *vm, uint32_t ipa, uint32_t size, uint32_t from)
 {
 	void *to = (void *)(vm->ram_pa + (ipa - vm->ram_ipa));
@@ -20,7 +21,7 @@ static void restore(struct vm *vm, uint32_t ipa, uint32_t size, uint32_t from)
 	if (!size)
 		return;
 	memcpy(to, (const void *)from, size);
-	dcache_clean_to_poc(to, size);
+	dcache_clean_inval_to_poc(to, size);
 }
 
 int vm_reset(struct vcpu *v)
