@@ -60,12 +60,9 @@ void vcpu_reset_all(struct vcpu *v)
  * the VM goes on must find it OFF. That one stops in its own loop when the VM continues. */
 void vcpu_set_power(struct vcpu *v, bool on)
 {
-	if (on && v->power == VCPU_OFF) {
-		v->power = VCPU_ON;
-		sched_wake(v);
-	} else if (on) {
+	if (on) {
 		v->blocked = false;
-		if (v->power == VCPU_STOPPING) {
+		if (v->power != VCPU_ON) { /* OFF, or STOPPING on its way out */
 			v->power = VCPU_ON;
 			if (!v->running)
 				sched_wake(v);
