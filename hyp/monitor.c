@@ -121,8 +121,6 @@ static void cmd_pause(struct vm *vm)
 
 static void cmd_continue(struct vm *vm)
 {
-	if (monitor_on_disk_refused(vm))
-		return;
 	if (!vm->pause_req) {
 		console_printf("error: not paused\n");
 		return;
@@ -155,8 +153,10 @@ static void cmd_log(struct vm *vm);
 static void cmd_help(struct vm *vm);
 
 /* VM_ARG: the command takes an optional VM number (default VM 0, run-guest's --vm count).
- * LIVE: it would run or rewrite the VM, which a VM powered off for good refuses. */
-enum { VM_ARG = 1, LIVE = 2 };
+ * LIVE: it would run or rewrite the VM, which a VM powered off for good refuses. AWAKE: it
+ * would run the VM without its disk's word, which a VM resting on its snapshot disk
+ * refuses (only `resume` brings that one back). */
+enum { VM_ARG = 1, LIVE = 2, AWAKE = 4 };
 static const struct {
 	const char *name, *help;
 	void (*fn)(struct vm *vm);
@@ -166,10 +166,10 @@ static const struct {
 	{ "status", "every VM and vCPU: power, where they run, CPU time, exit counters", cmd_status, 0 },
 	{ "irqs", "[VM] each vCPU's list registers and every interrupt that is not idle", cmd_irqs, VM_ARG },
 	{ "pause", "[VM] stop every vCPU of the VM (its virtual counter stops too)", cmd_pause, VM_ARG | LIVE },
-	{ "continue", "[VM] let a paused VM run on", cmd_continue, VM_ARG | LIVE },
+	{ "continue", "[VM] let a paused VM run on", cmd_continue, VM_ARG | LIVE | AWAKE },
 	{ "snapshot", "[VM] take a snapshot in memory; the VM runs on", monitor_snapshot, VM_ARG | LIVE },
-	{ "restore", "[VM] put the VM back to its last snapshot and run on from there", monitor_restore, VM_ARG | LIVE },
-	{ "suspend", "[VM] take a snapshot and leave the VM stopped", monitor_suspend, VM_ARG | LIVE },
+	{ "restore", "[VM] put the VM back to its last snapshot and run on from there", monitor_restore, VM_ARG | LIVE | AWAKE },
+	{ "suspend", "[VM] take a snapshot and leave the VM stopped", monitor_suspend, VM_ARG | LIVE | AWAKE },
 	{ "resume", "[VM] run a suspended VM on from its snapshot (the restore path)", monitor_resume, VM_ARG | LIVE },
 	{ "snapinfo", "[VM] the last snapshot's sections: type, offset, size", monitor_snapinfo, VM_ARG },
 	{ "snapbench", "time a snapshot, a restore and a memcpy of guest RAM (make bench)", monitor_snapbench, LIVE },
@@ -233,6 +233,11 @@ void monitor_exec(struct vm *vm, const char *cmd)
 				/* Its vCPUs are gone for good, and it no longer counts among the
 				 * running VMs: a snapshot of it would be of nothing. */
 				console_printf("error: VM %u has powered off\n", vm->index);
+				return;
+			}
+			if ((commands[i].flags & AWAKE) && vm->on_disk) {
+				console_printf("error: VM %u is suspended to its snapshot disk: 'resume %u' brings it back\n",
+					       vm->index, vm->index);
 				return;
 			}
 			commands[i].fn(vm);

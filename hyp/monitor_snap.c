@@ -56,10 +56,6 @@ void monitor_suspend(struct vm *vm)
 	bool paused_here;
 	long size;
 
-	if (vm->on_disk) {
-		console_printf("error: VM %u is suspended to its snapshot disk already\n", vm->index);
-		return;
-	}
 	if (pause_for(vm, &paused_here))
 		return;
 	size = snap_save(vm, why, sizeof(why));
@@ -82,16 +78,6 @@ void monitor_suspend(struct vm *vm)
 	answer_snapshot("suspended", vm, size);
 }
 
-/* A VM resting on its snapshot disk is brought back by `resume` only: anything else would
- * run it without the disk's word. */
-bool monitor_on_disk_refused(const struct vm *vm)
-{
-	if (vm->on_disk)
-		console_printf("error: VM %u is suspended to its snapshot disk: 'resume %u' brings it back\n",
-			       vm->index, vm->index);
-	return vm->on_disk;
-}
-
 /* Restore and let the VM run from there; refused, it goes on as it was. */
 static void restore_and_continue(struct vm *vm, const char *what, bool paused_here)
 {
@@ -112,7 +98,7 @@ void monitor_restore(struct vm *vm)
 {
 	bool paused_here;
 
-	if (monitor_on_disk_refused(vm) || pause_for(vm, &paused_here))
+	if (pause_for(vm, &paused_here))
 		return;
 	restore_and_continue(vm, "restored", paused_here);
 }

@@ -2,8 +2,6 @@
  * fed by UART1's receive interrupt on CPU 0. docs/monitor.md lists the commands. */
 #ifndef HYP_MONITOR_H
 #define HYP_MONITOR_H
-#include <stdbool.h>
-
 struct vm;
 /* Start listening on UART1 for commands: status covers all nr VMs, the others act on
  * VM 0 (vms[0]). */
@@ -24,6 +22,4 @@ void monitor_resume(struct vm *vm);
 void monitor_corrupt(struct vm *vm);
 void monitor_snapinfo(struct vm *vm);
 void monitor_snapbench(struct vm *vm);
-/* A VM suspended to its snapshot disk: said (only `resume` brings it back), true. */
-bool monitor_on_disk_refused(const struct vm *vm);
 #endif
